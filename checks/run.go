@@ -1,0 +1,320 @@
+package checks
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"os/exec"
+	"time"
+)
+
+// Spec is one check to run.
+type Spec struct {
+	Name    string // e.g. "unit" or "test-1"
+	Command string // run as: sh -c <Command>, in RunOptions.Dir
+	// Format is how the output is read: "go-test-json", "exit-code", or ""
+	// for go-test-json when the output holds test2json events and
+	// exit-code otherwise.
+	Format  string
+	Timeout time.Duration // 0 = none
+}
+
+// RunOptions are the conditions a Spec runs in.
+type RunOptions struct {
+	Dir string // the tree to run in; must exist
+	// Env is the command's full environment: nothing of this process's is
+	// inherited, so a check sees only what the caller chose.
+	Env []string
+	// OutputLimit is how many bytes of output are kept in memory for
+	// parsing; 0 means DefaultOutputLimit. The hash covers all output.
+	OutputLimit int64
+	// Progress, if not nil, receives each line of output (without its
+	// newline, cut at maxProgressLine bytes) as it comes. It is called from
+	// one goroutine at a time and never after Run returns.
+	Progress func(line string)
+}
+
+// DefaultOutputLimit is the OutputLimit of a zero RunOptions.
+const DefaultOutputLimit = 16 << 20
+
+// Outcome is what one run of a Spec on one tree produced.
+type Outcome struct {
+	Format string // the format the output was read in: go-test-json or exit-code
+	// ExitCode is the shell's exit status; 128+n when signal n killed it
+	// (as shells report it), as when a timeout killed it.
+	ExitCode     int
+	Duration     time.Duration
+	TimedOut     bool
+	OutputSHA256 string // hex sha256 of all of stdout and stderr, as interleaved
+	OutputBytes  int64
+	Truncated    bool // output was over OutputLimit; only its start was parsed
+	// Results are sorted by ID. For the exit-code format they are exactly
+	// one, named after the check, that passes iff the exit status is 0.
+	Results []Result
+	// ParseError says why a go-test-json report could not be read in full;
+	// such a check has failed.
+	ParseError string
+}
+
+const (
+	// killGrace is how long a process group has between SIGTERM and
+	// SIGKILL: enough for `go test` to pass the signal on and exit, short
+	// enough that a stuck check does not hold the run.
+	killGrace = 2 * time.Second
+	// drainGrace is how long output is still read after the group is
+	// killed. Only a process that left the group (setsid) can hold the
+	// pipe open longer, and it is not waited for.
+	drainGrace = 2 * time.Second
+	// maxProgressLine bounds one line given to Progress.
+	maxProgressLine = 64 << 10
+)
+
+// Run runs spec in opts.Dir and reads its output.
+//
+// The command runs as `sh -c` in a process group of its own, with stdin
+// from /dev/null and stdout and stderr merged. When it times out, when ctx
+// is cancelled, and when it exits leaving processes behind, the whole group
+// gets SIGTERM and, after a short grace, SIGKILL, so the test binaries that
+// `go test` starts die too.
+//
+// A failing or timed-out command is an Outcome, not an error. The error is
+// for what keeps the command from running (no such Dir, no sh, an unknown
+// Format), and for ctx being cancelled: then the command is killed and the
+// partial Outcome comes with ctx's error.
+func Run(ctx context.Context, spec Spec, opts RunOptions) (*Outcome, error) {
+	if spec.Format != "" && spec.Format != FormatGoTestJSON && spec.Format != FormatExitCode {
+		return nil, fmt.Errorf("check %s: unknown format %q", spec.Name, spec.Format)
+	}
+	if opts.Dir == "" {
+		return nil, fmt.Errorf("check %s: no directory to run in", spec.Name)
+	}
+	if fi, err := os.Stat(opts.Dir); err != nil {
+		return nil, fmt.Errorf("check %s: %w", spec.Name, err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("check %s: %s is not a directory", spec.Name, opts.Dir)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("check %s: %w", spec.Name, err)
+	}
+	sh, err := shellPath()
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", spec.Name, err)
+	}
+	limit := opts.OutputLimit
+	if limit <= 0 {
+		limit = DefaultOutputLimit
+	}
+
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("check %s: output pipe: %w", spec.Name, err)
+	}
+	defer pr.Close()
+	env := opts.Env
+	if env == nil {
+		env = []string{} // nil would make exec inherit this process's environment
+	}
+	cmd := &exec.Cmd{
+		Path:   sh,
+		Args:   []string{"sh", "-c", spec.Command},
+		Dir:    opts.Dir,
+		Env:    env,
+		Stdout: pw, // one pipe for both keeps their order and lets the child
+		Stderr: pw, // hold it without a copying goroutine in exec
+	}
+	setProcessGroup(cmd)
+	start := time.Now()
+	err = cmd.Start()
+	pw.Close() // the child has its copy; EOF comes when every holder exits
+	if err != nil {
+		return nil, fmt.Errorf("check %s: start sh: %w", spec.Name, err)
+	}
+
+	out := &capture{hash: sha256.New(), limit: limit, progress: opts.Progress}
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		out.readFrom(pr)
+	}()
+	waitDone := make(chan error, 1)
+	go func() { waitDone <- cmd.Wait() }()
+
+	var timeout <-chan time.Time
+	if spec.Timeout > 0 {
+		t := time.NewTimer(spec.Timeout)
+		defer t.Stop()
+		timeout = t.C
+	}
+	var waitErr error
+	var timedOut, cancelled bool
+	var duration time.Duration
+	select {
+	case waitErr = <-waitDone:
+		duration = time.Since(start)
+	case <-timeout:
+		timedOut = true
+	case <-ctx.Done():
+		cancelled = true
+	}
+	// Also after a clean exit: whatever the command left running in its
+	// group (`server &`) would otherwise outlive the check and hold the
+	// pipe open.
+	killGroup(cmd, readDone)
+	if timedOut || cancelled {
+		waitErr = <-waitDone
+		duration = time.Since(start)
+	}
+	select {
+	case <-readDone:
+	case <-time.After(drainGrace):
+		// A process that left the group still holds the pipe: stop reading.
+		if pr.SetReadDeadline(time.Now()) != nil {
+			pr.Close()
+		}
+		<-readDone
+	}
+
+	exitCode, err := exitStatus(cmd, waitErr)
+	if err != nil {
+		return nil, fmt.Errorf("check %s: wait: %w", spec.Name, err)
+	}
+	o := &Outcome{
+		ExitCode:     exitCode,
+		Duration:     duration,
+		TimedOut:     timedOut,
+		OutputSHA256: hex.EncodeToString(out.hash.Sum(nil)),
+		OutputBytes:  out.total,
+		Truncated:    out.total > int64(len(out.kept)),
+	}
+	o.read(spec, out.kept)
+	if cancelled {
+		return o, fmt.Errorf("check %s: %w", spec.Name, ctx.Err())
+	}
+	return o, nil
+}
+
+// read fills in the format, results and parse error from the kept output.
+func (o *Outcome) read(spec Spec, kept []byte) {
+	format := spec.Format
+	var results []Result
+	var err error
+	if format != FormatExitCode {
+		results, err = ParseGoTestJSON(bytes.NewReader(kept))
+	}
+	if format == "" {
+		format = FormatExitCode
+		if err == nil {
+			format = FormatGoTestJSON
+		}
+	}
+	o.Format = format
+	if format == FormatExitCode {
+		st := StatusFail
+		if o.ExitCode == 0 && !o.TimedOut {
+			st = StatusPass
+		}
+		o.Results = []Result{{ID: spec.Name, Status: st}}
+		return
+	}
+	switch {
+	case err != nil:
+		o.ParseError = err.Error()
+	case o.Truncated:
+		// The tests after the cut are unknown; the report cannot vouch for
+		// them, so it fails rather than pass on a part.
+		o.ParseError = fmt.Sprintf("output is %d bytes, over the %d-byte limit: only the start was read", o.OutputBytes, len(kept))
+	}
+	o.Results = results
+}
+
+// exitStatus is the shell's exit code from Wait's error: an exit status is
+// not an error here, anything else is.
+func exitStatus(cmd *exec.Cmd, waitErr error) (int, error) {
+	var ee *exec.ExitError
+	if waitErr != nil && !errors.As(waitErr, &ee) {
+		return 0, waitErr
+	}
+	if cmd.ProcessState == nil {
+		return 0, errors.New("no process state")
+	}
+	if sig, ok := signalled(cmd.ProcessState); ok {
+		return 128 + sig, nil
+	}
+	return cmd.ProcessState.ExitCode(), nil
+}
+
+// shellPath finds sh: /bin/sh, which POSIX systems have, else on PATH.
+func shellPath() (string, error) {
+	if fi, err := os.Stat("/bin/sh"); err == nil && !fi.IsDir() {
+		return "/bin/sh", nil
+	}
+	p, err := exec.LookPath("sh")
+	if err != nil {
+		return "", fmt.Errorf("find sh: %w", err)
+	}
+	return p, nil
+}
+
+// capture consumes a command's output: it hashes all of it, keeps the
+// first limit bytes, and hands complete lines to progress.
+type capture struct {
+	hash     hash.Hash
+	limit    int64
+	progress func(string)
+	total    int64
+	kept     []byte
+	line     []byte // the line being assembled for progress
+	lineCut  bool   // the line passed maxProgressLine; the rest is dropped
+}
+
+func (c *capture) readFrom(r io.Reader) {
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			c.write(buf[:n])
+		}
+		if err != nil {
+			break // EOF, or the read deadline that ends a drain
+		}
+	}
+	if c.progress != nil && (len(c.line) > 0 || c.lineCut) {
+		c.progress(string(c.line))
+	}
+}
+
+func (c *capture) write(p []byte) {
+	c.hash.Write(p)
+	c.total += int64(len(p))
+	if room := c.limit - int64(len(c.kept)); room > 0 {
+		c.kept = append(c.kept, p[:min(int64(len(p)), room)]...)
+	}
+	if c.progress == nil {
+		return
+	}
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		part := p
+		if i >= 0 {
+			part = p[:i]
+		}
+		if room := maxProgressLine - len(c.line); room > 0 && !c.lineCut {
+			if len(part) > room {
+				part, c.lineCut = part[:room], true
+			}
+			c.line = append(c.line, part...)
+		}
+		if i < 0 {
+			return
+		}
+		c.progress(string(bytes.TrimSuffix(c.line, []byte("\r"))))
+		c.line, c.lineCut = c.line[:0], false
+		p = p[i+1:]
+	}
+}

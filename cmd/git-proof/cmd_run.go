@@ -1,0 +1,122 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/git-proof/git-proof/gitx"
+	"github.com/git-proof/git-proof/policy"
+	"github.com/git-proof/git-proof/proofpack"
+	"github.com/git-proof/git-proof/report"
+	"github.com/git-proof/git-proof/run"
+	"github.com/git-proof/git-proof/settings"
+	"github.com/git-proof/git-proof/sign"
+	"github.com/urfave/cli/v2"
+)
+
+func runCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "run the checks on a commit and record a signed proof",
+		ArgsUsage: "[REV]",
+		Description: `Checks out REV (default HEAD), its base (default: first parent; the empty tree for a
+root commit) and the repro tree (base's code + REV's test files) in temporary worktrees, runs each
+check on all three, and appends a signed record to REV's note on refs/notes/proof.
+Exit 0: recorded with AUTO_OK; 1: recorded with REVIEW or BLOCK; 2: nothing recorded.`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "base", Usage: "prove the change from `REV` instead of the first parent"},
+			&cli.StringSliceFlag{Name: "test", Usage: "a test `CMD` to run (sh -c), in addition to .proof/config.yaml's checks"},
+			&cli.BoolFlag{Name: "unsigned", Usage: "record without a signature (policy sends it to REVIEW; verify refuses it)"},
+			&cli.BoolFlag{Name: "json", Usage: "print the recorded predicate as JSON"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 1 {
+				return usageErr("run takes at most one revision")
+			}
+			ctx := c.Context
+			repo, err := openRepo(ctx)
+			if err != nil {
+				return err
+			}
+			st, err := settings.Load(ctx, repo)
+			if err != nil {
+				return &exitError{code: exitUsage, err: err}
+			}
+			var signer proofpack.Signer
+			if !c.Bool("unsigned") {
+				key := st.SigningKey
+				if key == "" {
+					if key, err = settings.DefaultKey(ctx, repo); err != nil {
+						return &exitError{code: exitUsage, err: err}
+					}
+				}
+				if key == "" {
+					return &exitError{code: exitUsage, err: fmt.Errorf("%w, or pass --unsigned", settings.ErrNoSigningKey)}
+				}
+				s, err := sign.NewSSHSigner(ctx, sign.SSHSignerOptions{Key: key, Program: st.SSHProgram})
+				if err != nil {
+					return &exitError{code: exitUsage, err: fmt.Errorf("signing key from %s: %w", st.SigningKeySource, err)}
+				}
+				signer = s
+			}
+			eng, err := policy.New(ctx, policy.Default())
+			if err != nil {
+				return &exitError{code: exitUsage, err: err}
+			}
+			var progress func(string)
+			if isTerminal(c.App.ErrWriter) {
+				progress = func(s string) { fmt.Fprintf(c.App.ErrWriter, "git proof: %s\n", s) }
+			}
+			if top := repo.TopLevel(); top != "" && c.Args().First() == "" {
+				if out, err := repo.Run(ctx, "status", "--porcelain", "--untracked-files=no"); err == nil && len(out) > 0 {
+					fmt.Fprintln(c.App.ErrWriter, "git proof: note: uncommitted changes are not part of the proof; it covers the commit only")
+				}
+			}
+			res, err := run.Run(ctx, repo, run.Request{
+				Rev: c.Args().First(), Base: c.String("base"), Tests: c.StringSlice("test"),
+				Signer: signer, Policy: eng, Progress: progress,
+				Creator: proofpack.Identity{Name: st.UserName, Email: st.UserEmail},
+				Tool:    proofpack.Tool{Name: "git-proof", Version: version},
+			})
+			if err != nil {
+				return &exitError{code: exitUsage, err: err}
+			}
+			if c.Bool("json") {
+				if err := report.WriteJSON(c.App.Writer, map[string]any{"commit": res.Commit, "notesCommit": res.NotesTip, "predicate": res.Predicate}); err != nil {
+					return err
+				}
+			} else {
+				writeRunSummary(c, repo, res)
+			}
+			if res.Decision != proofpack.AutoOK {
+				return errFailed
+			}
+			return nil
+		},
+	}
+}
+
+func writeRunSummary(c *cli.Context, repo *gitx.Repo, res *run.Result) {
+	w := c.App.Writer
+	s := report.Style{Color: color(asFile(w))}
+	p := res.Predicate
+	fmt.Fprintf(w, "recorded proof for %s on refs/notes/proof\n", res.Commit)
+	fmt.Fprintf(w, "%s\n", strings.SplitN(string(res.Record), "\n", 2)[0])
+	fmt.Fprintf(w, "decision: %s\n", report.Decision(s, p.Decision))
+	for _, r := range p.Policy.Reasons {
+		fmt.Fprintf(w, "  - %s\n", proofpack.Sanitize(r))
+	}
+	for _, ch := range p.Checks {
+		fmt.Fprintf(w, "check %s: head %s, base %s, repro %s; fixed %d, regressed %d, added %d, removed %d\n",
+			proofpack.Sanitize(ch.Name), status(ch.Head), status(ch.Base), status(ch.Repro),
+			ch.Counts.Fixed, ch.Counts.Regressed, ch.Counts.Added, ch.Counts.Removed)
+	}
+	fmt.Fprintf(w, "see: git proof show %s\n", res.Commit[:12])
+}
+
+func status(t *proofpack.TreeResult) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Status
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"github.com/git-proof/git-proof/gitx"
+	"github.com/git-proof/git-proof/policy"
+	"github.com/git-proof/git-proof/settings"
+	"github.com/git-proof/git-proof/sign"
+	"github.com/git-proof/git-proof/verify"
+	"golang.org/x/term"
+)
+
+const version = "0.1.0-dev"
+
+// openRepo opens the repository git sees from the current directory.
+func openRepo(ctx context.Context) (*gitx.Repo, error) {
+	repo, err := gitx.Open(ctx, "", nil)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	return repo, nil
+}
+
+// newVerifier builds the verifier from the repository's settings. With
+// requireTrust, a missing allowed signers file is an environment error.
+func newVerifier(ctx context.Context, repo *gitx.Repo, requireTrust bool) (*verify.Verifier, error) {
+	st, err := settings.Load(ctx, repo)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	var allowed *sign.AllowedSigners
+	if st.AllowedSignersFile != "" {
+		allowed, err = sign.LoadAllowedSigners(st.AllowedSignersFile)
+		if err != nil {
+			return nil, &exitError{code: exitUsage, err: err}
+		}
+	} else if requireTrust {
+		return nil, &exitError{code: exitUsage, err: settings.ErrNoAllowedSigners}
+	}
+	eng, err := policy.New(ctx, policy.Default())
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	v, err := verify.New(repo, verify.Options{AllowedSigners: allowed, Policy: eng})
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	return v, nil
+}
+
+// color reports whether to colour output on f: a terminal, NO_COLOR unset.
+func color(f *os.File) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	return f != nil && term.IsTerminal(int(f.Fd()))
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func asFile(w any) *os.File {
+	f, _ := w.(*os.File)
+	return f
+}
+
+var errNoCommits = errors.New("no commits to verify")

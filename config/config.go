@@ -1,0 +1,191 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"gopkg.in/yaml.v3"
+)
+
+// Path is where the project config lives in a tree.
+const Path = ".proof/config.yaml"
+
+// MaxBytes bounds the config file.
+const MaxBytes = 256 << 10
+
+// Config is .proof/config.yaml.
+type Config struct {
+	// Tests are globs naming test files; nil means the defaults.
+	Tests  []string `yaml:"tests"`
+	Checks []Check  `yaml:"checks"`
+}
+
+// Check is one configured check.
+type Check struct {
+	Name    string        `yaml:"name"`
+	Kind    string        `yaml:"kind"`
+	Run     string        `yaml:"run"`
+	Format  string        `yaml:"format"`
+	Timeout time.Duration `yaml:"-"`
+	// line is where the check starts, for later error messages.
+	Line int `yaml:"-"`
+}
+
+// Error is a validation error at a place in the file.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+var (
+	nameRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	kinds    = map[string]bool{"test": true, "lint": true, "build": true, "custom": true}
+	formats  = map[string]bool{"": true, "go-test-json": true, "exit-code": true}
+	yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+)
+
+// Parse reads and validates a config; file names the source in errors.
+func Parse(r io.Reader, file string) (*Config, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
+	if err != nil {
+		return nil, &Error{File: file, Msg: err.Error()}
+	}
+	if len(data) > MaxBytes {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("file is over %d bytes; keep the config small", MaxBytes)}
+	}
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return &Config{}, nil
+		}
+		return nil, yamlError(file, err)
+	}
+	if len(root.Content) == 0 {
+		return &Config{}, nil
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		return nil, &Error{File: file, Line: doc.Line, Msg: "the config must be a mapping with keys tests and checks"}
+	}
+	var raw struct {
+		Tests  []string `yaml:"tests"`
+		Checks []struct {
+			Name    string `yaml:"name"`
+			Kind    string `yaml:"kind"`
+			Run     string `yaml:"run"`
+			Format  string `yaml:"format"`
+			Timeout string `yaml:"timeout"`
+		} `yaml:"checks"`
+	}
+	strict := yaml.NewDecoder(bytes.NewReader(data))
+	strict.KnownFields(true)
+	if err := strict.Decode(&raw); err != nil {
+		return nil, yamlError(file, err)
+	}
+	cfg := &Config{Tests: raw.Tests}
+	for i, g := range raw.Tests {
+		if !doublestar.ValidatePattern(g) || strings.HasPrefix(g, "/") {
+			return nil, &Error{File: file, Line: seqItemLine(doc, "tests", i), Msg: fmt.Sprintf("tests: %q is not a valid glob (use slash paths like \"**/*_test.go\")", g)}
+		}
+	}
+	seen := map[string]bool{}
+	for i, c := range raw.Checks {
+		line := seqItemLine(doc, "checks", i)
+		bad := func(format string, a ...any) error {
+			return &Error{File: file, Line: line, Msg: fmt.Sprintf("checks[%d]: ", i) + fmt.Sprintf(format, a...)}
+		}
+		if !nameRE.MatchString(c.Name) {
+			return nil, bad("name %q must be 1-64 letters, digits, '.', '_' or '-'", c.Name)
+		}
+		if seen[c.Name] {
+			return nil, bad("name %q is used twice; names identify checks across runs", c.Name)
+		}
+		seen[c.Name] = true
+		if strings.TrimSpace(c.Run) == "" {
+			return nil, bad("run is empty; give the command, e.g. run: go test -json ./...")
+		}
+		if c.Kind == "" {
+			c.Kind = "test"
+		}
+		if !kinds[c.Kind] {
+			return nil, bad("kind %q is not one of test, lint, build, custom", c.Kind)
+		}
+		if !formats[c.Format] {
+			return nil, bad("format %q is not one of go-test-json, exit-code", c.Format)
+		}
+		var to time.Duration
+		if c.Timeout != "" {
+			d, err := time.ParseDuration(c.Timeout)
+			if err != nil || d <= 0 {
+				return nil, bad("timeout %q is not a positive duration such as 10m", c.Timeout)
+			}
+			to = d
+		}
+		cfg.Checks = append(cfg.Checks, Check{Name: c.Name, Kind: c.Kind, Run: c.Run, Format: c.Format, Timeout: to, Line: line})
+	}
+	return cfg, nil
+}
+
+func yamlError(file string, err error) error {
+	msg := err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	msg = strings.TrimPrefix(msg, "yaml: unmarshal errors:\n  ")
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		var line int
+		fmt.Sscan(m[1], &line)
+		return &Error{File: file, Line: line, Msg: m[2]}
+	}
+	return &Error{File: file, Msg: msg}
+}
+
+// seqItemLine finds the line of item i of the sequence under key.
+func seqItemLine(doc *yaml.Node, key string, i int) int {
+	for k := 0; k+1 < len(doc.Content); k += 2 {
+		if doc.Content[k].Value == key {
+			seq := doc.Content[k+1]
+			if i < len(seq.Content) {
+				return seq.Content[i].Line
+			}
+			return seq.Line
+		}
+	}
+	return 0
+}
+
+// Scaffold is the commented config that `git proof init` writes.
+const Scaffold = `# git-proof project config. Committed with the project; read from the
+# commit being proven. See https://git-proof.dev for the full reference.
+
+# Test files, as globs over repository paths. The "repro" tree is the base
+# commit's code with the head commit's test files: a regression test added by
+# a fix must fail there and pass on the fix. Leave unset for the defaults
+# (Go, Python, JS/TS, Rust, Java conventions).
+# tests: ["**/*_test.go", "tests/**", "**/*.test.js"]
+
+# Checks run on the head, base and repro trees. A command that prints
+# ` + "`go test -json`" + ` is compared per test name; any other by exit status.
+# checks:
+#   - name: unit
+#     kind: test              # test | lint | build | custom
+#     run: go test -json ./...
+#     format: go-test-json    # go-test-json | exit-code (empty: detect)
+#     timeout: 10m
+`

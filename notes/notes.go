@@ -1,0 +1,324 @@
+package notes
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/git-proof/git-proof/gitx"
+)
+
+// Ref is the notes ref that holds proofs.
+const Ref = "refs/notes/proof"
+
+// Store reads and writes the notes of one ref.
+type Store struct {
+	repo *gitx.Repo
+	ref  string
+	// Limit is the size above which a note is refused unread.
+	limit int64
+}
+
+// New returns a Store for ref (Ref when empty). limit bounds a note's size.
+func New(repo *gitx.Repo, ref string, limit int64) *Store {
+	if ref == "" {
+		ref = Ref
+	}
+	return &Store{repo: repo, ref: ref, limit: limit}
+}
+
+// Note is the content of one object's note.
+type Note struct {
+	Object   string
+	Data     []byte
+	Size     int64
+	TooLarge bool // over the limit; Data is nil
+}
+
+// ErrTooLarge marks a note over the store's limit.
+var ErrTooLarge = errors.New("note over the size limit")
+
+// Tip returns the commit the notes ref points at, "" when there are no notes.
+func (s *Store) Tip(ctx context.Context) (string, error) { return s.repo.RefValue(ctx, s.ref) }
+
+// paths returns the note paths git may use for object id: flat and each
+// fanout depth (ab/cdef…, ab/cd/ef…). Git reads all of them and
+// concatenates what it finds, so we do too.
+func paths(id string) []string {
+	var ps []string
+	for depth := 0; depth <= 3 && 2*depth < len(id); depth++ {
+		var b strings.Builder
+		for i := 0; i < depth; i++ {
+			b.WriteString(id[2*i : 2*i+2])
+			b.WriteByte('/')
+		}
+		b.WriteString(id[2*depth:])
+		ps = append(ps, b.String())
+	}
+	return ps
+}
+
+// Read returns the notes of the given objects at the notes commit tip
+// ("" = the ref's current value). Objects without a note are absent from
+// the map. It asks git for each fanout path, which costs a few tree lookups
+// per object and does not grow with the number of notes.
+func (s *Store) Read(ctx context.Context, tip string, objects []string) (map[string]*Note, error) {
+	if tip == "" {
+		var err error
+		if tip, err = s.Tip(ctx); err != nil || tip == "" {
+			return map[string]*Note{}, err
+		}
+	}
+	var names []string
+	owner := map[int]string{}
+	for _, o := range objects {
+		if !s.repo.IsObjectID(o) {
+			return nil, fmt.Errorf("read notes: %q is not an object id", o)
+		}
+		for _, p := range paths(o) {
+			owner[len(names)] = o
+			names = append(names, tip+":"+p)
+		}
+	}
+	res := map[string]*Note{}
+	err := s.repo.ReadObjects(ctx, names, s.limit, func(i int, obj *gitx.Object) error {
+		if obj.Missing || obj.Type == "tree" {
+			return nil
+		}
+		if obj.Type != "blob" {
+			return fmt.Errorf("read notes: %s is a %s, not a blob", obj.Name, obj.Type)
+		}
+		return s.add(res, owner[i], obj)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// ReadAll lists the whole notes tree once and reads the notes of the given
+// objects (all notes when objects is nil). For many objects this beats
+// per-object path lookups: one ls-tree and one cat-file stream.
+func (s *Store) ReadAll(ctx context.Context, tip string, objects []string) (map[string]*Note, error) {
+	if tip == "" {
+		var err error
+		if tip, err = s.Tip(ctx); err != nil || tip == "" {
+			return map[string]*Note{}, err
+		}
+	}
+	entries, err := s.repo.ListTree(ctx, tip, true)
+	if err != nil {
+		return nil, fmt.Errorf("list notes: %w", err)
+	}
+	var want map[string]bool
+	if objects != nil {
+		want = make(map[string]bool, len(objects))
+		for _, o := range objects {
+			want[o] = true
+		}
+	}
+	var names, owners []string
+	for _, e := range entries {
+		obj := strings.ReplaceAll(e.Path, "/", "")
+		if e.Type != "blob" || !s.repo.IsObjectID(obj) || (want != nil && !want[obj]) {
+			continue
+		}
+		names = append(names, e.ID)
+		owners = append(owners, obj)
+	}
+	res := map[string]*Note{}
+	err = s.repo.ReadObjects(ctx, names, s.limit, func(i int, obj *gitx.Object) error {
+		if obj.Missing {
+			return fmt.Errorf("read notes: blob %s of %s is missing (partial clone? run git fetch)", obj.Name, owners[i])
+		}
+		return s.add(res, owners[i], obj)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (s *Store) add(res map[string]*Note, object string, obj *gitx.Object) error {
+	n := res[object]
+	if n == nil {
+		n = &Note{Object: object}
+		res[object] = n
+	}
+	n.Size += obj.Size
+	if obj.TooLarge || (s.limit > 0 && n.Size > s.limit) {
+		n.TooLarge, n.Data = true, nil
+		return nil
+	}
+	if len(n.Data) > 0 {
+		// Git joins duplicate entries with a blank line.
+		n.Data = append(n.Data, '\n')
+	}
+	n.Data = append(n.Data, obj.Data...)
+	return nil
+}
+
+// Append adds data (whole lines) to object's note and commits the result
+// with a compare-and-swap on the notes ref, retrying when another writer
+// moved the ref in between. Records are only ever added: the note that
+// lands holds every line it held before plus data.
+func (s *Store) Append(ctx context.Context, object string, data []byte, msg string) (string, error) {
+	if !s.repo.IsObjectID(object) {
+		return "", fmt.Errorf("append note: %q is not an object id", object)
+	}
+	if len(data) == 0 || data[len(data)-1] != '\n' {
+		data = append(append([]byte(nil), data...), '\n')
+	}
+	const attempts = 40
+	var lastErr error
+	for attempt := 0; attempt < attempts; attempt++ {
+		if attempt > 0 {
+			// Jittered backoff: concurrent writers collide on the same tip.
+			d := time.Duration(5+rand.IntN(20*attempt)) * time.Millisecond
+			select {
+			case <-ctx.Done():
+				return "", ctx.Err()
+			case <-time.After(d):
+			}
+		}
+		tip, err := s.Tip(ctx)
+		if err != nil {
+			return "", err
+		}
+		newTip, err := s.build(ctx, tip, object, data, msg)
+		if err != nil {
+			return "", err
+		}
+		err = s.repo.UpdateRef(ctx, s.ref, newTip, tip, msg)
+		if err == nil {
+			return newTip, nil
+		}
+		if !errors.Is(err, gitx.ErrRefChanged) {
+			return "", err
+		}
+		lastErr = err
+	}
+	return "", fmt.Errorf("append note: %d attempts lost the race for %s: %w", attempts, s.ref, lastErr)
+}
+
+// build makes the notes commit that adds data to object's note on top of tip.
+func (s *Store) build(ctx context.Context, tip, object string, data []byte, msg string) (string, error) {
+	var entries []gitx.TreeEntry
+	var old []byte
+	if tip != "" {
+		var err error
+		entries, err = s.repo.ListTree(ctx, tip, true)
+		if err != nil {
+			return "", fmt.Errorf("list notes: %w", err)
+		}
+		// Our own limit does not apply here: we must not drop what others wrote.
+		cur, err := New(s.repo, s.ref, 0).Read(ctx, tip, []string{object})
+		if err != nil {
+			return "", err
+		}
+		if n := cur[object]; n != nil {
+			old = n.Data
+		}
+	}
+	content := old
+	if len(content) > 0 && content[len(content)-1] != '\n' {
+		content = append(content, '\n')
+	}
+	content = append(content, data...)
+	blob, err := s.repo.WriteBlob(ctx, content)
+	if err != nil {
+		return "", err
+	}
+	// Rebuild the tree with one entry per object in a uniform fanout,
+	// dropping every older entry of object, wherever it sat.
+	type ent struct{ mode, id, obj, path string }
+	var notes []ent
+	var other []gitx.IndexEntry
+	for _, e := range entries {
+		obj := strings.ReplaceAll(e.Path, "/", "")
+		if !s.repo.IsObjectID(obj) {
+			// Not a note (git keeps such files as they are).
+			other = append(other, gitx.IndexEntry{Mode: e.Mode, ID: e.ID, Path: e.Path})
+			continue
+		}
+		if obj == object {
+			continue
+		}
+		notes = append(notes, ent{mode: e.Mode, id: e.ID, obj: obj})
+	}
+	notes = append(notes, ent{mode: "100644", id: blob, obj: object})
+	// An object noted both flat and fanned out reads as the concatenation
+	// of both blobs (git's semantics); keep that content as one blob.
+	count := map[string]int{}
+	for _, n := range notes {
+		count[n.obj]++
+	}
+	var dups []string
+	for obj, c := range count {
+		if c > 1 {
+			dups = append(dups, obj)
+		}
+	}
+	merged := map[string]string{}
+	if len(dups) > 0 {
+		cur, err := New(s.repo, s.ref, 0).Read(ctx, tip, dups)
+		if err != nil {
+			return "", err
+		}
+		for _, obj := range dups {
+			id, err := s.repo.WriteBlob(ctx, cur[obj].Data)
+			if err != nil {
+				return "", err
+			}
+			merged[obj] = id
+		}
+	}
+	depth := fanout(len(count))
+	idx := make([]gitx.IndexEntry, 0, len(notes)+len(other))
+	for _, n := range notes {
+		if id, ok := merged[n.obj]; ok {
+			if id == "" {
+				continue
+			}
+			n.id, merged[n.obj] = id, ""
+		}
+		idx = append(idx, gitx.IndexEntry{Mode: n.mode, ID: n.id, Path: fanPath(n.obj, depth)})
+	}
+	idx = append(idx, other...)
+	sort.Slice(idx, func(i, j int) bool { return idx[i].Path < idx[j].Path })
+	tree, err := s.repo.WriteTree(ctx, idx)
+	if err != nil {
+		return "", err
+	}
+	var parents []string
+	if tip != "" {
+		parents = []string{tip}
+	}
+	return s.repo.CommitTree(ctx, tree, parents, msg)
+}
+
+// fanout mirrors git's choice closely enough: flat for few notes, one more
+// 2-hex level for each factor of 256.
+func fanout(n int) int {
+	d := 0
+	for n > 256 && d < 3 {
+		n /= 256
+		d++
+	}
+	return d
+}
+
+func fanPath(obj string, depth int) string {
+	var b bytes.Buffer
+	for i := 0; i < depth; i++ {
+		b.WriteString(obj[2*i : 2*i+2])
+		b.WriteByte('/')
+	}
+	b.WriteString(obj[2*depth:])
+	return b.String()
+}

@@ -1,0 +1,193 @@
+package proofpack
+
+// Media and type identifiers of a proof record.
+const (
+	PredicateType = "https://git-proof.dev/proofpack/v1"
+	PayloadType   = "application/vnd.in-toto+json"
+	StatementType = "https://in-toto.io/Statement/v1"
+	SchemaVersion = 1
+)
+
+// Decisions a policy can reach.
+const (
+	AutoOK = "AUTO_OK"
+	Review = "REVIEW"
+	Block  = "BLOCK"
+)
+
+// Predicate is the evidence of one `git proof run` (schema v1). Every field
+// is a function of the tree transition Base.Tree → Tree, except the
+// informational Commit, Base.Commit and CreatedAt.
+type Predicate struct {
+	SchemaVersion int          `json:"schemaVersion"`
+	CreatedAt     string       `json:"createdAt"` // RFC 3339, UTC; asserted by the signer
+	Tool          Tool         `json:"tool"`
+	Creator       Identity     `json:"creator"` // who ran it, as git config says; untrusted
+	Commit        string       `json:"commit"`
+	Tree          string       `json:"tree"`
+	Base          Base         `json:"base"`
+	Repro         Repro        `json:"repro"`
+	Diff          Diff         `json:"diff"`
+	Contract      Contract     `json:"contract"`
+	Environment   Environment  `json:"environment"`
+	Checks        []Check      `json:"checks"`
+	Policy        PolicyResult `json:"policy"`
+	Decision      string       `json:"decision"`
+}
+
+// Tool names the program that made the record.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Identity is a name and email as git config gives them.
+type Identity struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// Base is the first parent of the proven commit; Commit is "" for a root
+// commit, whose base tree is the empty tree.
+type Base struct {
+	Commit string `json:"commit,omitempty"`
+	Tree   string `json:"tree"`
+}
+
+// Repro is the third tree: base's code with head's test files.
+type Repro struct {
+	Tree      string   `json:"tree"`
+	TestGlobs []string `json:"testGlobs"`
+	TestFiles int      `json:"testFiles"` // test files taken from head
+}
+
+// Diff describes the change base → head; SHA256 is the canonical digest.
+type Diff struct {
+	SHA256    string `json:"sha256"`
+	Files     int    `json:"files"`
+	Additions int    `json:"additions"`
+	Deletions int    `json:"deletions"`
+	Binary    int    `json:"binary"`
+}
+
+// Contract is the spec the change was made against; Status "none" until
+// contracts exist for a run.
+type Contract struct {
+	Status     string `json:"status"`
+	SHA256     string `json:"sha256,omitempty"`
+	FullSHA256 string `json:"fullSha256,omitempty"`
+}
+
+// Environment records where the checks ran, so a replay can match it.
+type Environment struct {
+	OS         string `json:"os"`
+	Arch       string `json:"arch"`
+	GitVersion string `json:"gitVersion,omitempty"`
+	GoVersion  string `json:"goVersion,omitempty"`
+}
+
+// Check is one check run on the three trees and what changed between them.
+type Check struct {
+	Name      string      `json:"name"`
+	Kind      string      `json:"kind"`
+	Command   string      `json:"command"`
+	Format    string      `json:"format"`
+	Base      *TreeResult `json:"base,omitempty"`
+	Repro     *TreeResult `json:"repro,omitempty"`
+	Head      *TreeResult `json:"head"`
+	Fixed     []string    `json:"fixed"`
+	Regressed []string    `json:"regressed"`
+	Added     []string    `json:"added"`
+	Removed   []string    `json:"removed"`
+	Flaky     []string    `json:"flaky"`
+	// Truncated is set when a name list was cut to MaxNames; counts stay exact.
+	Truncated bool   `json:"truncated,omitempty"`
+	Counts    Counts `json:"counts"`
+}
+
+// Counts are the exact sizes of a Check's name lists.
+type Counts struct {
+	Fixed     int `json:"fixed"`
+	Regressed int `json:"regressed"`
+	Added     int `json:"added"`
+	Removed   int `json:"removed"`
+}
+
+// TreeResult is one run of a check on one tree.
+type TreeResult struct {
+	Tree         string   `json:"tree"`
+	Status       string   `json:"status"` // "pass" when the command exited 0 and no result failed
+	ExitCode     int      `json:"exitCode"`
+	DurationMS   int64    `json:"durationMs"`
+	TimedOut     bool     `json:"timedOut,omitempty"`
+	OutputSHA256 string   `json:"outputSha256"`
+	OutputBytes  int64    `json:"outputBytes"`
+	Passed       int      `json:"passed"`
+	Failed       int      `json:"failed"`
+	Skipped      int      `json:"skipped"`
+	FailedTests  []string `json:"failedTests,omitempty"`
+	ParseError   string   `json:"parseError,omitempty"`
+}
+
+// PolicyResult is the decision of the policy the run used.
+type PolicyResult struct {
+	SHA256   string   `json:"sha256"`
+	Decision string   `json:"decision"`
+	Reasons  []string `json:"reasons"`
+}
+
+// MaxNames bounds each inline name list so records stay a few KiB.
+const MaxNames = 50
+
+// Normalize makes empty lists encode as [] (so policies need no defaults)
+// and cuts long name lists to MaxNames.
+func (p *Predicate) Normalize() {
+	if p.Checks == nil {
+		p.Checks = []Check{}
+	}
+	if p.Repro.TestGlobs == nil {
+		p.Repro.TestGlobs = []string{}
+	}
+	if p.Policy.Reasons == nil {
+		p.Policy.Reasons = []string{}
+	}
+	for i := range p.Checks {
+		c := &p.Checks[i]
+		// Counts survive a second Normalize after the lists were cut.
+		c.Counts = Counts{
+			Fixed: max(c.Counts.Fixed, len(c.Fixed)), Regressed: max(c.Counts.Regressed, len(c.Regressed)),
+			Added: max(c.Counts.Added, len(c.Added)), Removed: max(c.Counts.Removed, len(c.Removed)),
+		}
+		for _, l := range []*[]string{&c.Fixed, &c.Regressed, &c.Added, &c.Removed, &c.Flaky} {
+			if *l == nil {
+				*l = []string{}
+			}
+			if len(*l) > MaxNames {
+				*l = (*l)[:MaxNames]
+				c.Truncated = true
+			}
+		}
+		for _, t := range []*TreeResult{c.Base, c.Repro, c.Head} {
+			if t != nil && len(t.FailedTests) > MaxNames {
+				t.FailedTests = t.FailedTests[:MaxNames]
+				c.Truncated = true
+			}
+		}
+	}
+}
+
+// FixedCount and RegressedCount sum over all checks, for the summary line.
+func (p *Predicate) FixedCount() (n int) {
+	for _, c := range p.Checks {
+		n += c.Counts.Fixed
+	}
+	return n
+}
+
+// RegressedCount is the number of regressed tests over all checks.
+func (p *Predicate) RegressedCount() (n int) {
+	for _, c := range p.Checks {
+		n += c.Counts.Regressed
+	}
+	return n
+}

@@ -1,0 +1,225 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/git-proof/git-proof/proofpack"
+	"github.com/git-proof/git-proof/verify"
+)
+
+// Style controls terminal colour.
+type Style struct{ Color bool }
+
+func (s Style) paint(code, text string) string {
+	if !s.Color {
+		return text
+	}
+	return "\x1b[" + code + "m" + text + "\x1b[0m"
+}
+
+func (s Style) decision(d string) string {
+	switch d {
+	case proofpack.AutoOK:
+		return s.paint("32", d)
+	case proofpack.Review:
+		return s.paint("33", d)
+	default:
+		return s.paint("31", d)
+	}
+}
+
+var q = proofpack.Sanitize
+
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// trusted reports whether a record's contents may be shown as fact.
+func trusted(rr *verify.RecordResult) bool {
+	return rr != nil && rr.Predicate != nil && rr.Signer.Verified && rr.Signer.Trusted
+}
+
+// VerifyLine writes one line per commit for `git proof verify`.
+func VerifyLine(w io.Writer, s Style, c *verify.CommitResult) {
+	if c.OK {
+		rr := c.BestRecord()
+		extra := ""
+		if rr.ProvenAs != "" {
+			extra = " (proven as " + short(rr.ProvenAs) + ")"
+		}
+		fmt.Fprintf(w, "%s  %s  %s  signed by %s%s\n", s.paint("32", "ok  "), short(c.Commit), s.decision(rr.Policy.Decision), q(rr.Signer.Principal), extra)
+		return
+	}
+	fmt.Fprintf(w, "%s  %s  %s: %s\n", s.paint("31", "FAIL"), short(c.Commit), c.FailedStep, q(c.Error))
+	if rr := c.BestRecord(); rr != nil && rr.Policy != nil {
+		for _, r := range rr.Policy.Reasons() {
+			fmt.Fprintf(w, "        - %s\n", q(r))
+		}
+	}
+}
+
+// Show writes the full account of one commit's proof for `git proof show`.
+func Show(w io.Writer, s Style, c *verify.CommitResult) {
+	fmt.Fprintf(w, "commit %s\n", c.Commit)
+	rr := c.BestRecord()
+	if c.OK {
+		fmt.Fprintf(w, "proof:    %s, your policy decides %s\n", s.paint("32", "verified"), s.decision(rr.Policy.Decision))
+	} else {
+		fmt.Fprintf(w, "proof:    %s at step %s: %s\n", s.paint("31", "NOT VERIFIED"), c.FailedStep, q(c.Error))
+	}
+	if rr == nil {
+		return
+	}
+	if rr.Signer.Verified {
+		who := "untrusted"
+		if rr.Signer.Trusted {
+			who = "trusted as " + q(rr.Signer.Principal)
+		} else if rr.Signer.Reason != "" {
+			who = "untrusted: " + q(rr.Signer.Reason)
+		}
+		fmt.Fprintf(w, "signer:   %s %s, %s\n", rr.Signer.KeyType, rr.Signer.KeyID, who)
+	}
+	if !trusted(rr) {
+		fmt.Fprintf(w, "contents: not shown: a record is shown only once its signature is valid and its signer trusted\n")
+		showOthers(w, c)
+		return
+	}
+	p := rr.Predicate
+	if rr.ProvenAs != "" {
+		fmt.Fprintf(w, "proven as %s (same tree transition)\n", rr.ProvenAs)
+	}
+	base := "(root commit: empty tree)"
+	if p.Base.Commit != "" {
+		base = short(p.Base.Commit)
+	}
+	fmt.Fprintf(w, "change:   %s → %s (trees %s → %s)\n", base, short(p.Commit), short(p.Base.Tree), short(p.Tree))
+	fmt.Fprintf(w, "diff:     %d files, +%d -%d", p.Diff.Files, p.Diff.Additions, p.Diff.Deletions)
+	if p.Diff.Binary > 0 {
+		fmt.Fprintf(w, ", %d binary", p.Diff.Binary)
+	}
+	fmt.Fprintf(w, " (sha256 %s, recomputed)\n", short(p.Diff.SHA256))
+	if ts, err := time.Parse(time.RFC3339, p.CreatedAt); err == nil {
+		fmt.Fprintf(w, "recorded: %s by %s %s with %s %s\n", ts.UTC().Format(time.RFC3339), q(p.Creator.Name), q("<"+p.Creator.Email+">"), q(p.Tool.Name), q(p.Tool.Version))
+	}
+	if rr.Policy != nil {
+		fmt.Fprintf(w, "decision: %s by your policy; %s when recorded (policy %s)\n", s.decision(rr.Policy.Decision), s.decision(q(p.Decision)), short(p.Policy.SHA256))
+		for _, r := range rr.Policy.Reasons() {
+			fmt.Fprintf(w, "  - %s\n", q(r))
+		}
+	}
+	if len(p.Checks) == 0 {
+		fmt.Fprintf(w, "checks:   none ran\n")
+	}
+	for _, ch := range p.Checks {
+		fmt.Fprintf(w, "check %s (%s, %s): %s\n", q(ch.Name), q(ch.Kind), q(ch.Format), q(ch.Command))
+		for _, t := range []struct {
+			label string
+			r     *proofpack.TreeResult
+		}{{"head ", ch.Head}, {"base ", ch.Base}, {"repro", ch.Repro}} {
+			if t.r == nil {
+				continue
+			}
+			status := s.paint("32", "pass")
+			if t.r.Status != "pass" {
+				status = s.paint("31", "fail")
+			}
+			fmt.Fprintf(w, "  %s %s exit %d  %d passed %d failed %d skipped  %s\n", t.label, status, t.r.ExitCode, t.r.Passed, t.r.Failed, t.r.Skipped, (time.Duration(t.r.DurationMS) * time.Millisecond).String())
+		}
+		list := func(label string, names []string, n int) {
+			if n == 0 {
+				return
+			}
+			qs := make([]string, len(names))
+			for i, x := range names {
+				qs[i] = q(x)
+			}
+			more := ""
+			if n > len(names) {
+				more = fmt.Sprintf(" … and %d more", n-len(names))
+			}
+			fmt.Fprintf(w, "  %-9s %d: %s%s\n", label, n, strings.Join(qs, ", "), more)
+		}
+		list("fixed", ch.Fixed, ch.Counts.Fixed)
+		list("regressed", ch.Regressed, ch.Counts.Regressed)
+		list("added", ch.Added, ch.Counts.Added)
+		list("removed", ch.Removed, ch.Counts.Removed)
+	}
+	showOthers(w, c)
+}
+
+func showOthers(w io.Writer, c *verify.CommitResult) {
+	if len(c.Records) < 2 {
+		return
+	}
+	fmt.Fprintf(w, "records:  %d in the note\n", len(c.Records))
+	for i, r := range c.Records {
+		mark := "ok"
+		if !r.OK {
+			mark = "fails at " + string(r.FailedStep) + ": " + q(r.Error)
+		}
+		best := ""
+		if i == c.Best {
+			best = " (shown)"
+		}
+		fmt.Fprintf(w, "  line %d: %s%s\n", r.Line, mark, best)
+	}
+}
+
+// ShowJSON is the --json form of `git proof show`.
+type ShowJSON struct {
+	MediaType    string               `json:"mediaType"`
+	Verification *verify.CommitResult `json:"verification"`
+	// Predicate is present only when the record's signature is valid and
+	// its signer trusted.
+	Predicate *proofpack.Predicate `json:"predicate"`
+}
+
+// VerifyJSON is the --json form of `git proof verify`.
+type VerifyJSON struct {
+	MediaType string                 `json:"mediaType"`
+	OK        bool                   `json:"ok"`
+	Commits   []*verify.CommitResult `json:"commits"`
+	Timings   *verify.Timings        `json:"timings,omitempty"`
+}
+
+// WriteJSON writes v as indented JSON.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// NewShowJSON builds the --json form of show.
+func NewShowJSON(c *verify.CommitResult) *ShowJSON {
+	out := &ShowJSON{MediaType: verify.ResultMediaType, Verification: c}
+	if rr := c.BestRecord(); trusted(rr) {
+		out.Predicate = rr.Predicate
+	}
+	return out
+}
+
+// Decision colours a decision word.
+func Decision(s Style, d string) string { return s.decision(d) }
+
+// Timings writes the per-stage cost of a verification.
+func Timings(w io.Writer, t *verify.Timings) {
+	if t == nil || t.Commits == 0 {
+		return
+	}
+	per := func(d time.Duration) string {
+		return fmt.Sprintf("%8.1f µs/commit", float64(d.Microseconds())/float64(t.Commits))
+	}
+	rate := float64(t.Commits) / t.Total.Seconds()
+	fmt.Fprintf(w, "timings: %d commits in %s (%.0f commits/s)\n", t.Commits, t.Total.Round(time.Millisecond), rate)
+	fmt.Fprintf(w, "  read       %s  (notes lookup, read, parse)\n", per(t.Read))
+	fmt.Fprintf(w, "  signature  %s  (SSHSIG verify, trust lookup)\n", per(t.Signature))
+	fmt.Fprintf(w, "  diff       %s  (git diff-tree, canonical digest; runs beside signature)\n", per(t.Diff))
+	fmt.Fprintf(w, "  policy     %s  (OPA evaluation)\n", per(t.Policy))
+}

@@ -1,0 +1,320 @@
+package run
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/git-proof/git-proof/checks"
+	"github.com/git-proof/git-proof/config"
+	"github.com/git-proof/git-proof/gitx"
+	"github.com/git-proof/git-proof/notes"
+	"github.com/git-proof/git-proof/policy"
+	"github.com/git-proof/git-proof/proofpack"
+)
+
+// Request is one `git proof run`.
+type Request struct {
+	Rev  string // the commit to prove; "" = HEAD
+	Base string // its base; "" = first parent (empty tree for a root commit)
+	// Tests are ad-hoc test commands, run in addition to the configured checks.
+	Tests []string
+	// Signer signs the record; nil records an unsigned record, which the
+	// default policy sends to REVIEW and verify refuses.
+	Signer  proofpack.Signer
+	Policy  *policy.Engine
+	Creator proofpack.Identity
+	Tool    proofpack.Tool
+	// Progress receives one line per step; nil for none.
+	Progress func(string)
+	// Env is the environment checks run with; nil = this process's, without
+	// the variables that would point git at the user's repository.
+	Env []string
+}
+
+// Result is what a run recorded.
+type Result struct {
+	Predicate  *proofpack.Predicate
+	Record     []byte // the two lines appended to the note
+	NotesTip   string // the notes commit that holds the record
+	Decision   string
+	Commit     string
+	NoteObject string
+}
+
+// Errors of a run that records nothing.
+var (
+	// ErrShallow: the base commit is not in this shallow clone; run
+	// `git fetch --deepen=1` (or `--unshallow`) and try again.
+	ErrShallow = errors.New("base commit unknown: the commit is at the boundary of a shallow clone (run git fetch --deepen=1)")
+)
+
+// Run proves one commit and appends the signed record to its note.
+func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
+	if req.Policy == nil {
+		return nil, errors.New("run: no policy engine")
+	}
+	progress := req.Progress
+	if progress == nil {
+		progress = func(string) {}
+	}
+	rev := req.Rev
+	if rev == "" {
+		rev = "HEAD"
+	}
+	head, err := repo.CommitInfo(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	var base proofpack.Base
+	switch {
+	case req.Base != "":
+		bc, err := repo.CommitInfo(ctx, req.Base)
+		if err != nil {
+			return nil, fmt.Errorf("base: %w", err)
+		}
+		base = proofpack.Base{Commit: bc.ID, Tree: bc.Tree}
+	case head.Shallow:
+		return nil, ErrShallow
+	case len(head.Parents) == 0:
+		base = proofpack.Base{Tree: repo.EmptyTree()}
+	default:
+		bt, err := repo.ResolveTree(ctx, head.Parents[0])
+		if err != nil {
+			return nil, fmt.Errorf("base %s: %w (a shallow or partial clone? run git fetch --deepen=1)", head.Parents[0], err)
+		}
+		base = proofpack.Base{Commit: head.Parents[0], Tree: bt}
+	}
+
+	cfg, err := readConfig(ctx, repo, head.ID)
+	if err != nil {
+		return nil, err
+	}
+	specs, err := checkSpecs(cfg, req.Tests)
+	if err != nil {
+		return nil, err
+	}
+	globs := cfg.Tests
+	if globs == nil {
+		globs = checks.DefaultTestGlobs()
+	}
+
+	entries, err := repo.TreeDiff(ctx, base.Tree, head.Tree)
+	if err != nil {
+		return nil, err
+	}
+	stats, err := repo.DiffStats(ctx, base.Tree, head.Tree)
+	if err != nil {
+		return nil, err
+	}
+	diff := proofpack.Diff{SHA256: proofpack.DiffSHA256(entries), Files: len(entries)}
+	for _, s := range stats {
+		diff.Additions += s.Additions
+		diff.Deletions += s.Deletions
+		if s.Binary {
+			diff.Binary++
+		}
+	}
+
+	repro, nTests, err := reproTree(ctx, repo, base.Tree, head.Tree, globs)
+	if err != nil {
+		return nil, err
+	}
+
+	p := &proofpack.Predicate{
+		SchemaVersion: proofpack.SchemaVersion,
+		CreatedAt:     proofpack.Now(),
+		Tool:          req.Tool,
+		Creator:       req.Creator,
+		Commit:        head.ID,
+		Tree:          head.Tree,
+		Base:          base,
+		Repro:         proofpack.Repro{Tree: repro, TestGlobs: globs, TestFiles: nTests},
+		Diff:          diff,
+		Contract:      proofpack.Contract{Status: "none"},
+		Environment:   environment(ctx, repo),
+	}
+
+	if len(specs) > 0 {
+		trees := []treeJob{{"head", head.Tree}, {"base", base.Tree}, {"repro", repro}}
+		outcomes, err := runTrees(ctx, repo, head.ID, trees, specs, req.env(), progress)
+		if err != nil {
+			return nil, err
+		}
+		for i, s := range specs {
+			h, b, r := outcomes["head"][i], outcomes["base"][i], outcomes["repro"][i]
+			cmp := checks.Compare(b, r, h)
+			p.Checks = append(p.Checks, proofpack.Check{
+				Name: s.Name, Kind: s.kind, Command: s.Command, Format: h.Format,
+				Head: treeResult(head.Tree, h), Base: treeResult(base.Tree, b), Repro: treeResult(repro, r),
+				Fixed: cmp.Fixed, Regressed: cmp.Regressed, Added: cmp.Added, Removed: cmp.Removed,
+			})
+		}
+	}
+	p.Normalize()
+
+	dec, err := decide(ctx, req.Policy, p, head, req.Signer != nil)
+	if err != nil {
+		return nil, err
+	}
+	p.Policy = proofpack.PolicyResult{SHA256: req.Policy.Digest(), Decision: dec.Decision, Reasons: dec.Reasons()}
+	p.Decision = dec.Decision
+
+	payload, err := proofpack.NewStatementPayload(p)
+	if err != nil {
+		return nil, err
+	}
+	env, err := proofpack.SignPayload(ctx, payload, req.Signer)
+	if err != nil {
+		return nil, err
+	}
+	record, err := proofpack.EncodeRecord(p, env)
+	if err != nil {
+		return nil, err
+	}
+	progress("recording proof on " + notes.Ref)
+	store := notes.New(repo, notes.Ref, 0)
+	msg := fmt.Sprintf("git proof run: %s %s", p.Decision, head.ID)
+	tip, err := store.Append(ctx, head.ID, record, msg)
+	if err != nil {
+		return nil, fmt.Errorf("record proof: %w", err)
+	}
+	return &Result{Predicate: p, Record: record, NotesTip: tip, Decision: p.Decision, Commit: head.ID, NoteObject: head.ID}, nil
+}
+
+type spec struct {
+	checks.Spec
+	kind string
+}
+
+func checkSpecs(cfg *config.Config, tests []string) ([]spec, error) {
+	var out []spec
+	names := map[string]bool{}
+	for _, c := range cfg.Checks {
+		out = append(out, spec{Spec: checks.Spec{Name: c.Name, Command: c.Run, Format: c.Format, Timeout: c.Timeout}, kind: c.Kind})
+		names[c.Name] = true
+	}
+	for i, t := range tests {
+		if strings.TrimSpace(t) == "" {
+			return nil, fmt.Errorf("--test %d is empty: give a command such as --test 'go test -json ./...'", i+1)
+		}
+		name := "test"
+		if i > 0 {
+			name = fmt.Sprintf("test-%d", i+1)
+		}
+		for names[name] {
+			name += "'"
+		}
+		names[name] = true
+		out = append(out, spec{Spec: checks.Spec{Name: name, Command: t}, kind: "test"})
+	}
+	return out, nil
+}
+
+func readConfig(ctx context.Context, repo *gitx.Repo, commit string) (*config.Config, error) {
+	var data []byte
+	var found bool
+	err := repo.ReadObjects(ctx, []string{commit + ":" + config.Path}, config.MaxBytes+1, func(_ int, o *gitx.Object) error {
+		if o.Missing {
+			return nil
+		}
+		if o.Type != "blob" {
+			return fmt.Errorf("%s in %s is a %s, not a file", config.Path, commit[:12], o.Type)
+		}
+		if o.TooLarge {
+			return fmt.Errorf("%s in %s is over %d bytes", config.Path, commit[:12], config.MaxBytes)
+		}
+		data, found = o.Data, true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return &config.Config{}, nil
+	}
+	return config.Parse(bytes.NewReader(data), config.Path+" (at "+commit[:12]+")")
+}
+
+func decide(ctx context.Context, eng *policy.Engine, p *proofpack.Predicate, c *gitx.Commit, signed bool) (*policy.Result, error) {
+	pj, err := jsonMarshal(p)
+	if err != nil {
+		return nil, err
+	}
+	return eng.Eval(ctx, &policy.Input{
+		Proofpack: pj,
+		Signer:    policy.Signer{Signed: signed},
+		Commit:    policy.Commit{ID: c.ID, Tree: c.Tree, Parents: nonNil(c.Parents)},
+		Context:   "run",
+	})
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func treeResult(tree string, o *checks.Outcome) *proofpack.TreeResult {
+	if o == nil {
+		return nil
+	}
+	t := &proofpack.TreeResult{
+		Tree: tree, ExitCode: o.ExitCode, DurationMS: o.Duration.Milliseconds(), TimedOut: o.TimedOut,
+		OutputSHA256: o.OutputSHA256, OutputBytes: o.OutputBytes, ParseError: o.ParseError,
+	}
+	for _, r := range o.Results {
+		switch r.Status {
+		case checks.StatusPass:
+			t.Passed++
+		case checks.StatusFail:
+			t.Failed++
+			t.FailedTests = append(t.FailedTests, r.ID)
+		case checks.StatusSkip:
+			t.Skipped++
+		}
+	}
+	t.Status = "fail"
+	if o.ExitCode == 0 && t.Failed == 0 && !o.TimedOut && o.ParseError == "" {
+		t.Status = "pass"
+	}
+	return t
+}
+
+func environment(ctx context.Context, repo *gitx.Repo) proofpack.Environment {
+	e := proofpack.Environment{OS: runtime.GOOS, Arch: runtime.GOARCH, GoVersion: runtime.Version()}
+	if out, err := repo.Run(ctx, "version"); err == nil {
+		e.GitVersion = strings.TrimPrefix(strings.TrimSpace(string(out)), "git version ")
+	}
+	return e
+}
+
+// env is the environment for check commands: the caller's, minus the
+// variables with which git would reach into the user's repository instead
+// of the worktree the check runs in.
+func (r *Request) env() []string {
+	if r.Env != nil {
+		return r.Env
+	}
+	var out []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+			"GIT_QUARANTINE_PATH", "GIT_PREFIX", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_NOTES_REF":
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+func elapsed(start time.Time) string {
+	return time.Since(start).Round(10 * time.Millisecond).String()
+}

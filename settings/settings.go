@@ -1,0 +1,124 @@
+package settings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+
+	"github.com/git-proof/git-proof/gitx"
+)
+
+// Settings are the resolved values; each records where it came from.
+type Settings struct {
+	SigningKey       string // a key file path, or "key::<public key>"
+	SigningKeySource string // the config key it came from
+	SSHProgram       string // ssh-keygen unless gpg.ssh.program is set
+
+	AllowedSignersFile   string
+	AllowedSignersSource string
+
+	UserName, UserEmail string
+}
+
+// Sentinels, each with how to recover.
+var (
+	// ErrNoSigningKey: set `git config proof.signingKey ~/.ssh/id_ed25519.pub`
+	// (or user.signingkey with gpg.format=ssh), or run with --unsigned.
+	ErrNoSigningKey = errors.New("no signing key configured: set `git config proof.signingKey <key file>` (or user.signingkey with gpg.format=ssh)")
+	// ErrNoAllowedSigners: set `git config proof.allowedSignersFile <file>`
+	// (or gpg.ssh.allowedSignersFile); see ssh-keygen(1) ALLOWED SIGNERS.
+	ErrNoAllowedSigners = errors.New("no allowed signers file configured: set `git config proof.allowedSignersFile <file>` (or gpg.ssh.allowedSignersFile)")
+)
+
+// Load reads the settings of repo.
+func Load(ctx context.Context, repo *gitx.Repo) (*Settings, error) {
+	s := &Settings{SSHProgram: "ssh-keygen"}
+	get := func(key string, path bool) (string, error) {
+		var v string
+		var ok bool
+		var err error
+		if path {
+			v, ok, err = repo.ConfigGetPath(ctx, key)
+		} else {
+			v, ok, err = repo.ConfigGet(ctx, key)
+		}
+		if err != nil || !ok {
+			return "", err
+		}
+		return strings.TrimSpace(v), nil
+	}
+	var err error
+	if s.UserName, err = get("user.name", false); err != nil {
+		return nil, err
+	}
+	if s.UserEmail, err = get("user.email", false); err != nil {
+		return nil, err
+	}
+	if p, err := get("gpg.ssh.program", true); err != nil {
+		return nil, err
+	} else if p != "" {
+		s.SSHProgram = p
+	}
+	if k, err := get("proof.signingKey", false); err != nil {
+		return nil, err
+	} else if k != "" {
+		s.SigningKey, s.SigningKeySource = expandKey(ctx, repo, k, "proof.signingKey"), "proof.signingKey"
+	} else {
+		format, err := get("gpg.format", false)
+		if err != nil {
+			return nil, err
+		}
+		if k, err := get("user.signingkey", false); err != nil {
+			return nil, err
+		} else if k != "" && strings.EqualFold(format, "ssh") {
+			s.SigningKey, s.SigningKeySource = expandKey(ctx, repo, k, "user.signingkey"), "user.signingkey"
+		}
+	}
+	if f, err := get("proof.allowedSignersFile", true); err != nil {
+		return nil, err
+	} else if f != "" {
+		s.AllowedSignersFile, s.AllowedSignersSource = f, "proof.allowedSignersFile"
+	} else if f, err := get("gpg.ssh.allowedSignersFile", true); err != nil {
+		return nil, err
+	} else if f != "" {
+		s.AllowedSignersFile, s.AllowedSignersSource = f, "gpg.ssh.allowedSignersFile"
+	}
+	return s, nil
+}
+
+// expandKey applies git's path expansion to key file names; literal keys
+// ("key::…", "ssh-ed25519 …") are kept as they are.
+func expandKey(ctx context.Context, repo *gitx.Repo, k, key string) string {
+	if strings.HasPrefix(k, "key::") || strings.HasPrefix(k, "ssh-") || strings.HasPrefix(k, "ecdsa-") || strings.HasPrefix(k, "sk-") {
+		return k
+	}
+	if p, ok, err := repo.ConfigGetPath(ctx, key); err == nil && ok {
+		return strings.TrimSpace(p)
+	}
+	return k
+}
+
+// DefaultKey runs gpg.ssh.defaultKeyCommand, as git does when no key is
+// set, and returns the first key it prints ("key::…"), or "" if unset.
+func DefaultKey(ctx context.Context, repo *gitx.Repo) (string, error) {
+	cmdline, ok, err := repo.ConfigGet(ctx, "gpg.ssh.defaultKeyCommand")
+	if err != nil || !ok || strings.TrimSpace(cmdline) == "" {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, "sh", "-c", cmdline)
+	cmd.Dir = repo.Dir
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("gpg.ssh.defaultKeyCommand %q: %w", cmdline, err)
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	if line == "" {
+		return "", fmt.Errorf("gpg.ssh.defaultKeyCommand %q printed no key", cmdline)
+	}
+	if !strings.HasPrefix(line, "key::") {
+		line = "key::" + line
+	}
+	return line, nil
+}

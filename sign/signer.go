@@ -1,0 +1,238 @@
+package sign
+
+import (
+	"bytes"
+	"context"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hiddeco/sshsig"
+	"github.com/secure-systems-lab/go-securesystemslib/dsse"
+	"golang.org/x/crypto/ssh"
+)
+
+// SSHSigner satisfies dsse.Signer so proofpack can sign envelopes with it.
+var _ dsse.Signer = (*SSHSigner)(nil)
+
+// maxKeyFileBytes bounds a key file read to find the public key; real ones
+// are a few KiB.
+const maxKeyFileBytes = 1 << 20
+
+// SSHSignerOptions say which key signs and how to reach ssh-keygen; they
+// mirror git's user.signingkey and gpg.ssh.program so the same settings work.
+type SSHSignerOptions struct {
+	// Key is what git's user.signingkey may hold: a private key file; a
+	// public key file whose private half is in ssh-agent; or a literal public
+	// key, "key::ssh-ed25519 AAAA…" or bare "ssh-…"/"ecdsa-…"/"sk-…", whose
+	// private half must be in ssh-agent. A leading "~/" is the home directory.
+	Key string
+	// Program is the ssh-keygen to run (git's gpg.ssh.program); "" means
+	// "ssh-keygen" from PATH.
+	Program string
+	// Env is added to the inherited environment of Program, e.g.
+	// "SSH_AUTH_SOCK=…"; later entries win. nil inherits it unchanged.
+	Env []string
+}
+
+// SSHSigner signs by running `ssh-keygen -Y sign`, as git does for
+// gpg.format=ssh, so ssh-agent, FIDO keys and passphrase prompts all work
+// without git-proof handling private keys. It is safe for concurrent use.
+type SSHSigner struct {
+	program string
+	env     []string // nil: inherit
+	keyFile string   // -f argument; "" for a literal key
+	literal []byte   // the literal public key, written to a temp file per Sign
+	pub     ssh.PublicKey
+}
+
+// NewSSHSigner validates opts and resolves the signing public key up front,
+// so a bad key setting fails before any work is done and KeyID needs no
+// process. For a private key file it reads the .pub beside it, else asks
+// `ssh-keygen -y -f`.
+func NewSSHSigner(ctx context.Context, opts SSHSignerOptions) (*SSHSigner, error) {
+	program := opts.Program
+	if program == "" {
+		program = "ssh-keygen"
+	}
+	path, err := exec.LookPath(program)
+	if err != nil {
+		return nil, fmt.Errorf("ssh signing program: %w", err)
+	}
+	s := &SSHSigner{program: path}
+	if opts.Env != nil {
+		s.env = append(os.Environ(), opts.Env...)
+	}
+	key := opts.Key
+	if key == "" {
+		return nil, errors.New("no signing key given")
+	}
+	if lit, ok := literalKey(key); ok {
+		pub, err := parsePublicKeyText([]byte(lit))
+		if err != nil {
+			return nil, fmt.Errorf("literal signing key: %w", err)
+		}
+		s.pub, s.literal = pub, []byte(strings.TrimSpace(lit)+"\n")
+		return s, nil
+	}
+	if strings.HasPrefix(key, "~/") {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return nil, fmt.Errorf("signing key %s: %w", key, err)
+		}
+		key = filepath.Join(home, key[2:])
+	}
+	if key, err = filepath.Abs(key); err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	s.keyFile = key
+	if s.pub, err = s.resolveFileKey(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// literalKey recognises a literal public key the way git's
+// is_literal_ssh_key does (plus the ecdsa- and sk- prefixes git's bare form
+// misses).
+func literalKey(key string) (string, bool) {
+	if lit, ok := strings.CutPrefix(key, "key::"); ok {
+		return lit, true
+	}
+	for _, p := range []string{"ssh-", "ecdsa-", "sk-"} {
+		if strings.HasPrefix(key, p) {
+			return key, true
+		}
+	}
+	return "", false
+}
+
+// resolveFileKey finds the public key for s.keyFile: the file itself if it
+// is a public key, else the .pub beside it (ssh-keygen -Y sign prefers that
+// too), else `ssh-keygen -y`, which may prompt for a passphrase.
+func (s *SSHSigner) resolveFileKey(ctx context.Context) (ssh.PublicKey, error) {
+	text, err := readLimited(s.keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	pub, perr := parsePublicKeyText(text)
+	if perr == nil {
+		return pub, nil
+	}
+	if strings.HasSuffix(s.keyFile, ".pub") {
+		return nil, fmt.Errorf("signing key %s: %w", s.keyFile, perr)
+	}
+	if text, err := readLimited(s.keyFile + ".pub"); err == nil {
+		if pub, err := parsePublicKeyText(text); err == nil {
+			return pub, nil
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, s.program, "-y", "-f", s.keyFile)
+	cmd.Env, cmd.Stdout, cmd.Stderr, cmd.WaitDelay = s.env, &stdout, &stderr, 5*time.Second
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("signing key %s: %s -y: %w%s", s.keyFile, filepath.Base(s.program), err, stderrSuffix(&stderr))
+	}
+	pub, err = parsePublicKeyText(stdout.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("signing key %s: %s -y output: %w", s.keyFile, filepath.Base(s.program), err)
+	}
+	return pub, nil
+}
+
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxKeyFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxKeyFileBytes {
+		return nil, fmt.Errorf("%s: larger than %d bytes, not a key file", path, maxKeyFileBytes)
+	}
+	return b, nil
+}
+
+// Sign signs data (DSSE's PAE bytes) in the git-proof namespace and returns
+// the SSHSIG wire blob. The result is verified in Go before it is returned,
+// so a .pub that does not match its private key, or a program that signs
+// with another key, fails here rather than at every later verification.
+func (s *SSHSigner) Sign(ctx context.Context, data []byte) ([]byte, error) {
+	args := []string{"-Y", "sign", "-n", Namespace, "-f", s.keyFile}
+	if s.literal != nil {
+		// As git: ssh-keygen needs the key in a file, and -U says the
+		// private half is in the agent, so it does not look for a file.
+		f, err := os.CreateTemp("", ".git-proof_signing_key_tmp*")
+		if err != nil {
+			return nil, fmt.Errorf("sign: %w", err)
+		}
+		defer os.Remove(f.Name())
+		_, err = f.Write(s.literal)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sign: write key file: %w", err)
+		}
+		args[len(args)-1] = f.Name()
+		args = append(args, "-U")
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, s.program, args...)
+	cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = s.env, bytes.NewReader(data), &stdout, &stderr
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Run(); err != nil {
+		hint := ""
+		switch {
+		case strings.Contains(stderr.String(), "usage:"):
+			hint = " (ssh-keygen -Y sign needs OpenSSH 8.2p1 or later)"
+		case s.literal != nil:
+			hint = " (a literal key's private half must be loaded in ssh-agent, reachable through SSH_AUTH_SOCK)"
+		}
+		return nil, fmt.Errorf("sign with %s: %s -Y sign: %w%s%s", s.keyID(), filepath.Base(s.program), err, hint, stderrSuffix(&stderr))
+	}
+	block, _ := pem.Decode(stdout.Bytes())
+	if block == nil || block.Type != sshsig.PEMType {
+		return nil, fmt.Errorf("sign: %s -Y sign printed no %s block", filepath.Base(s.program), sshsig.PEMType)
+	}
+	pub, err := VerifySSHSIG(data, block.Bytes, Namespace)
+	if err != nil {
+		return nil, fmt.Errorf("sign: %s made an unusable signature: %w", filepath.Base(s.program), err)
+	}
+	if !sameKey(pub, s.pub) {
+		return nil, fmt.Errorf("sign: signature was made by %s, not the configured key %s (does the .pub match the private key?)",
+			ssh.FingerprintSHA256(pub), s.keyID())
+	}
+	return block.Bytes, nil
+}
+
+// KeyID returns the key's SHA256 fingerprint ("SHA256:…"), the keyid of the
+// DSSE signature, matching what ssh-keygen and git print.
+func (s *SSHSigner) KeyID() (string, error) { return s.keyID(), nil }
+
+func (s *SSHSigner) keyID() string { return ssh.FingerprintSHA256(s.pub) }
+
+// PublicKey returns the signing public key.
+func (s *SSHSigner) PublicKey() ssh.PublicKey { return s.pub }
+
+// stderrSuffix formats a program's stderr for an error message, bounded.
+func stderrSuffix(b *bytes.Buffer) string {
+	msg := strings.TrimSpace(b.String())
+	if msg == "" {
+		return ""
+	}
+	const max = 2000
+	if len(msg) > max {
+		msg = msg[:max] + "…"
+	}
+	return ": " + msg
+}
