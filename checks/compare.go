@@ -9,7 +9,8 @@ import (
 // head trees. Every list is sorted and holds each ID once.
 type Comparison struct {
 	// Fixed passes at head and fails at repro (at base when there is no
-	// repro): the change fixed what its own tests caught.
+	// repro): the change fixed what its own tests caught. In this and the
+	// next three lists a package is named only when none of its tests is.
 	Fixed []string
 	// Regressed passed at base and fails at head.
 	Regressed []string
@@ -72,7 +73,33 @@ func Compare(base, repro, head *Outcome) Comparison {
 			c.FailedAtHead = append(c.FailedAtHead, id)
 		}
 	}
+	for _, l := range []*[]string{&c.Fixed, &c.Regressed, &c.Added, &c.Removed} {
+		*l = dropCoveredPackages(*l, pkgs)
+	}
 	return c
+}
+
+// dropCoveredPackages removes from list each package one of whose tests is
+// in list too: the test is the evidence, and counting its package as well
+// would count one fix twice. A package stays when none of its tests is
+// listed, as when it failed to build or failed outside any test.
+func dropCoveredPackages(list []string, pkgs map[string]string) []string {
+	covered := map[string]bool{}
+	for _, id := range list {
+		if p := pkgs[id]; p != "" {
+			covered[p] = true
+		}
+	}
+	if len(covered) == 0 {
+		return list
+	}
+	out := list[:0]
+	for _, id := range list {
+		if !covered[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // statusView is an outcome indexed by result ID; a nil outcome is a view

@@ -29,7 +29,7 @@ func TestCompareRules(t *testing.T) {
 			base:  outcome("pass p", "pass p.TestOld"),
 			repro: outcome("fail p", "pass p.TestOld", "fail p.TestNew"),
 			head:  outcome("pass p", "pass p.TestOld", "pass p.TestNew"),
-			want:  Comparison{Fixed: []string{"p", "p.TestNew"}, Added: []string{"p.TestNew"}},
+			want:  Comparison{Fixed: []string{"p.TestNew"}, Added: []string{"p.TestNew"}},
 		},
 		{
 			name:  "passing at repro too is not fixed",
@@ -42,7 +42,7 @@ func TestCompareRules(t *testing.T) {
 			name: "no repro: fixed against base",
 			base: outcome("fail p", "fail p.TestA"),
 			head: outcome("pass p", "pass p.TestA"),
-			want: Comparison{Fixed: []string{"p", "p.TestA"}},
+			want: Comparison{Fixed: []string{"p.TestA"}},
 		},
 		{
 			name:  "repro given: base does not count for fixed",
@@ -55,13 +55,13 @@ func TestCompareRules(t *testing.T) {
 			name: "regressed test and package",
 			base: outcome("pass p", "pass p.TestA", "pass p.TestB"),
 			head: outcome("fail p", "fail p.TestA", "pass p.TestB"),
-			want: Comparison{Regressed: []string{"p", "p.TestA"}, FailedAtHead: []string{"p", "p.TestA"}},
+			want: Comparison{Regressed: []string{"p.TestA"}, FailedAtHead: []string{"p", "p.TestA"}},
 		},
 		{
 			name: "package that no longer builds regresses its tests",
 			base: outcome("pass p", "pass p.TestA", "pass p.TestA/sub", "skip p.TestS"),
 			head: outcome("fail p"),
-			want: Comparison{Regressed: []string{"p", "p.TestA", "p.TestA/sub"}, FailedAtHead: []string{"p"}},
+			want: Comparison{Regressed: []string{"p.TestA", "p.TestA/sub"}, FailedAtHead: []string{"p"}},
 		},
 		{
 			name:  "build failure at repro counts as fail",
@@ -69,7 +69,7 @@ func TestCompareRules(t *testing.T) {
 			repro: outcome("fail example.com/m/calc"),
 			head:  outcome("pass example.com/m/calc", "pass example.com/m/calc.TestOld", "pass example.com/m/calc.TestNew/case_1"),
 			want: Comparison{
-				Fixed: []string{"example.com/m/calc", "example.com/m/calc.TestNew/case_1", "example.com/m/calc.TestOld"},
+				Fixed: []string{"example.com/m/calc.TestNew/case_1", "example.com/m/calc.TestOld"},
 				Added: []string{"example.com/m/calc.TestNew/case_1"},
 			},
 		},
@@ -77,7 +77,7 @@ func TestCompareRules(t *testing.T) {
 			name: "removed tests",
 			base: outcome("pass p", "pass p.TestGone", "fail p.TestGoneFailing", "pass q", "pass q.TestQ"),
 			head: outcome("pass p"),
-			want: Comparison{Removed: []string{"p.TestGone", "p.TestGoneFailing", "q", "q.TestQ"}},
+			want: Comparison{Removed: []string{"p.TestGone", "p.TestGoneFailing", "q.TestQ"}},
 		},
 		{
 			name: "test missing from a package that ran and failed is removed",
@@ -90,18 +90,18 @@ func TestCompareRules(t *testing.T) {
 			base:  outcome("pass p", "pass p.TestA"),
 			repro: outcome("fail p"),
 			head:  outcome("pass p", "pass p.TestA"),
-			want:  Comparison{Fixed: []string{"p", "p.TestA"}},
+			want:  Comparison{Fixed: []string{"p.TestA"}},
 		},
 		{
 			name: "nil base: everything at head is added",
 			head: outcome("pass p", "pass p.TestA", "fail p.TestB"),
-			want: Comparison{Added: []string{"p", "p.TestA", "p.TestB"}, FailedAtHead: []string{"p.TestB"}},
+			want: Comparison{Added: []string{"p.TestA", "p.TestB"}, FailedAtHead: []string{"p.TestB"}},
 		},
 		{
 			name:  "nil base with repro",
 			repro: outcome("fail p", "fail p.TestA"),
 			head:  outcome("pass p", "pass p.TestA"),
-			want:  Comparison{Fixed: []string{"p", "p.TestA"}, Added: []string{"p", "p.TestA"}},
+			want:  Comparison{Fixed: []string{"p.TestA"}, Added: []string{"p.TestA"}},
 		},
 		{
 			name: "nil head",
@@ -130,7 +130,7 @@ func TestCompareRules(t *testing.T) {
 			name: "timed out at head: what did not run failed",
 			base: outcome("pass p", "pass p.TestA", "pass q", "pass q.TestQ"),
 			head: timedOut(outcome("pass p", "pass p.TestA", "fail q.TestQ")),
-			want: Comparison{Regressed: []string{"q", "q.TestQ"}, FailedAtHead: []string{"q.TestQ"}},
+			want: Comparison{Regressed: []string{"q.TestQ"}, FailedAtHead: []string{"q.TestQ"}},
 		},
 		{
 			name: "timed out at head, but the package ran to the end without the test",
@@ -142,13 +142,13 @@ func TestCompareRules(t *testing.T) {
 			name: "unparsable head report",
 			base: outcome("pass p", "pass p.TestA"),
 			head: unparsed(outcome()),
-			want: Comparison{Regressed: []string{"p", "p.TestA"}},
+			want: Comparison{Regressed: []string{"p.TestA"}},
 		},
 		{
 			name:  "unparsable repro report",
 			repro: unparsed(outcome()),
 			head:  outcome("pass p", "pass p.TestA"),
-			want:  Comparison{Fixed: []string{"p", "p.TestA"}, Added: []string{"p", "p.TestA"}},
+			want:  Comparison{Fixed: []string{"p.TestA"}, Added: []string{"p.TestA"}},
 		},
 		{
 			name: "skip is neither pass nor fail",
@@ -177,7 +177,7 @@ func TestCompareRules(t *testing.T) {
 			base: outcome("pass gopkg.in/yaml.v3", "pass gopkg.in/yaml.v3.TestA", "pass gopkg.in/yaml", "pass gopkg.in/yaml.TestB"),
 			head: outcome("fail gopkg.in/yaml.v3", "pass gopkg.in/yaml"),
 			want: Comparison{
-				Regressed:    []string{"gopkg.in/yaml.v3", "gopkg.in/yaml.v3.TestA"},
+				Regressed:    []string{"gopkg.in/yaml.v3.TestA"},
 				Removed:      []string{"gopkg.in/yaml.TestB"},
 				FailedAtHead: []string{"gopkg.in/yaml.v3"},
 			},
@@ -187,7 +187,7 @@ func TestCompareRules(t *testing.T) {
 			base: outcome("pass a/b", "pass a/b.TestX", "pass a/b/c", "pass a/b/c.TestY"),
 			head: outcome("fail a/b", "pass a/b/c"),
 			want: Comparison{
-				Regressed:    []string{"a/b", "a/b.TestX"},
+				Regressed:    []string{"a/b.TestX"},
 				Removed:      []string{"a/b/c.TestY"},
 				FailedAtHead: []string{"a/b"},
 			},
@@ -286,7 +286,7 @@ func TestAbsNegative(t *testing.T) {
 			"example.com/m/calc.TestAbsNegative/x",
 			"example.com/m/calc.TestAbsNegative/x#01",
 		},
-		Regressed: []string{"example.com/m/calc", "example.com/m/calc.TestDouble"},
+		Regressed: []string{"example.com/m/calc.TestDouble"},
 		Added: []string{
 			"example.com/m/calc.TestAbsNegative",
 			"example.com/m/calc.TestAbsNegative/x",

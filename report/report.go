@@ -146,6 +146,9 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 			}
 			fmt.Fprintf(w, "  %-9s %d: %s%s\n", label, n, strings.Join(qs, ", "), more)
 		}
+		if ch.Head != nil && ch.Head.Failed > 0 && len(ch.Head.FailedTests) > 0 {
+			list("failing at head", ch.Head.FailedTests, ch.Head.Failed)
+		}
 		list("fixed", ch.Fixed, ch.Counts.Fixed)
 		list("regressed", ch.Regressed, ch.Counts.Regressed)
 		list("added", ch.Added, ch.Counts.Added)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -302,17 +301,7 @@ func (r *Request) env() []string {
 	if r.Env != nil {
 		return r.Env
 	}
-	var out []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-			"GIT_QUARANTINE_PATH", "GIT_PREFIX", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_NOTES_REF":
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
+	return gitx.WithoutRepoEnv(nil)
 }
 
 func elapsed(start time.Time) string {

@@ -49,13 +49,7 @@ func Load(ctx context.Context, repo *gitx.Repo) (*Settings, error) {
 		}
 		return strings.TrimSpace(v), nil
 	}
-	var err error
-	if s.UserName, err = get("user.name", false); err != nil {
-		return nil, err
-	}
-	if s.UserEmail, err = get("user.email", false); err != nil {
-		return nil, err
-	}
+	s.UserName, s.UserEmail = identity(ctx, repo)
 	if p, err := get("gpg.ssh.program", true); err != nil {
 		return nil, err
 	} else if p != "" {
@@ -86,6 +80,23 @@ func Load(ctx context.Context, repo *gitx.Repo) (*Settings, error) {
 		s.AllowedSignersFile, s.AllowedSignersSource = f, "gpg.ssh.allowedSignersFile"
 	}
 	return s, nil
+}
+
+// identity is who runs git-proof, as git would name the committer: the
+// GIT_COMMITTER_* variables, then user.name/user.email, then git's guess.
+// It is informational (the record's signer is what counts), so when git has
+// no identity to give the fields stay empty rather than failing the run.
+func identity(ctx context.Context, repo *gitx.Repo) (name, email string) {
+	out, err := repo.Run(ctx, "var", "GIT_COMMITTER_IDENT")
+	if err != nil {
+		return "", ""
+	}
+	ident := strings.TrimSpace(string(out))
+	lt, gt := strings.IndexByte(ident, '<'), strings.LastIndexByte(ident, '>')
+	if lt < 0 || gt < lt {
+		return "", ""
+	}
+	return strings.TrimSpace(ident[:lt]), ident[lt+1 : gt]
 }
 
 // expandKey applies git's path expansion to key file names; literal keys

@@ -180,3 +180,52 @@ func AllowedSigners(t testing.TB, dir, principal, pubLine string) string {
 	}
 	return f
 }
+
+// Signing makes an ed25519 key, trusts it for principal in a fresh
+// allowed_signers file, and points the repository's proof.signingKey and
+// proof.allowedSignersFile at them. It returns the key and signers paths.
+func (r *Repo) Signing(principal string) (key, allowed string) {
+	r.T.Helper()
+	dir := r.T.TempDir()
+	key, pub := SSHKey(r.T, dir, "id_ed25519")
+	allowed = AllowedSigners(r.T, dir, principal, pub)
+	r.Git("config", "proof.signingKey", key)
+	r.Git("config", "proof.allowedSignersFile", allowed)
+	return key, allowed
+}
+
+// Shell fixtures: a tiny "project" whose code and tests are POSIX shell, so
+// a check runs in milliseconds. test/add.sh is a test file under the
+// default globs (**/test/**); calc.sh is the code.
+const (
+	// CalcBuggy is calc.sh with a bug: add subtracts.
+	CalcBuggy = "add() { echo $(($1 - $2)); }\n"
+	// CalcFixed is calc.sh with the bug fixed.
+	CalcFixed = "add() { echo $(($1 + $2)); }\n"
+	// TestZero passes with both versions of calc.sh.
+	TestZero = ". ./calc.sh\n[ \"$(add 0 0)\" = 0 ] || { echo 'add 0 0 failed'; exit 1; }\n"
+	// TestAdd fails with CalcBuggy and passes with CalcFixed.
+	TestAdd = ". ./calc.sh\n[ \"$(add 2 3)\" = 5 ] || { echo \"add 2 3 = $(add 2 3)\"; exit 1; }\n"
+	// ShellCheck is the check command that runs every test script.
+	ShellCheck = "for t in test/*.sh; do sh \"$t\" || exit 1; done"
+)
+
+// ShellBugFix commits the buggy calc.sh with a passing test (base), then
+// the fix together with a new test that catches the bug (fix). It returns
+// both commit ids.
+func (r *Repo) ShellBugFix() (base, fix string) {
+	r.T.Helper()
+	r.Write(map[string]string{"calc.sh": CalcBuggy, "test/zero.sh": TestZero})
+	base = r.Commit("calc: add")
+	r.Write(map[string]string{"calc.sh": CalcFixed, "test/add.sh": TestAdd})
+	fix = r.Commit("calc: fix add")
+	return base, fix
+}
+
+// ShellJSONCheck runs every test script like ShellCheck but reports in `go
+// test -json` form, one test per script (test/add.sh is "shell.Test_add"),
+// so that per-test comparisons (regressed, removed) run at shell speed.
+const ShellJSONCheck = `st=pass; for t in test/*.sh; do [ -e "$t" ] || continue; n=$(basename "$t" .sh); ` +
+	`if sh "$t" >/dev/null 2>&1; then a=pass; else a=fail; st=fail; fi; ` +
+	`printf '{"Action":"run","Package":"shell","Test":"Test_%s"}\n{"Action":"%s","Package":"shell","Test":"Test_%s"}\n' "$n" "$a" "$n"; done; ` +
+	`printf '{"Action":"%s","Package":"shell"}\n' "$st"; [ "$st" = pass ]`
