@@ -79,6 +79,9 @@ func Parse(r io.Reader, file string) (*Config, error) {
 		return &Config{}, nil
 	}
 	doc := root.Content[0]
+	if doc.Kind == yaml.ScalarNode && doc.Tag == "!!null" {
+		return &Config{}, nil // "---" and nothing else
+	}
 	if doc.Kind != yaml.MappingNode {
 		return nil, &Error{File: file, Line: doc.Line, Msg: "the config must be a mapping with keys tests and checks"}
 	}

@@ -305,5 +305,5 @@ func (r *Request) env() []string {
 }
 
 func elapsed(start time.Time) string {
-	return time.Since(start).Round(10 * time.Millisecond).String()
+	return time.Since(start).Round(time.Millisecond).String()
 }

@@ -1,0 +1,390 @@
+package gitx_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/git-proof/git-proof/gitx"
+	"github.com/git-proof/git-proof/internal/gittest"
+)
+
+var ctx = context.Background()
+
+// oddRepo has two commits whose diff holds every kind of change and path
+// that tends to break parsers.
+func oddRepo(t *testing.T) (*gittest.Repo, *gitx.Repo, string, string) {
+	t.Helper()
+	r := gittest.New(t)
+	r.Write(map[string]string{"keep.txt": "k\n", "mod.txt": "a\n", "gone.txt": "g\n", "exec.sh": "true\n", "sub/a.txt": "s\n"})
+	base := r.Commit("base")
+	r.Remove("gone.txt")
+	r.Write(map[string]string{
+		"mod.txt":        "a\nb\n",
+		"with space.txt": "x\n",
+		"new\nline.txt":  "y\n",
+		"ü/ファイル.txt":      "z\n",
+		"bin.dat":        "\x00\x01\xff",
+		"sub/b.txt":      "t\n",
+	})
+	if err := os.Chmod(filepath.Join(r.Dir, "exec.sh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.Git("add", "-A")
+	r.Git("commit", "-q", "-m", "head")
+	head := r.Git("rev-parse", "HEAD")
+	return r, r.Open(), base, head
+}
+
+func TestOpen(t *testing.T) {
+	t.Parallel()
+	r, repo, _, _ := oddRepo(t)
+	if repo.ObjectFormat() != "sha1" || repo.ZeroID() != strings.Repeat("0", 40) || repo.EmptyTree() != "4b825dc642cb6eb9a060e54bf8d69288fbee4904" {
+		t.Errorf("Open: format %s zero %s empty %s", repo.ObjectFormat(), repo.ZeroID(), repo.EmptyTree())
+	}
+	if repo.TopLevel() != r.Dir || repo.GitDir() != filepath.Join(r.Dir, ".git") {
+		t.Errorf("Open: top %q gitdir %q", repo.TopLevel(), repo.GitDir())
+	}
+	// From a subdirectory, and with GIT_DIR as `git --git-dir` sets it.
+	sub, err := gitx.Open(ctx, filepath.Join(r.Dir, "sub"), r.Env)
+	if err != nil || sub.TopLevel() != r.Dir {
+		t.Errorf("Open(sub) = %v, %v", sub, err)
+	}
+	viaEnv, err := gitx.Open(ctx, t.TempDir(), append(append([]string{}, r.Env...), "GIT_DIR="+repo.GitDir()))
+	if err != nil || viaEnv.GitDir() != repo.GitDir() {
+		t.Errorf("Open with GIT_DIR = %v, %v", viaEnv, err)
+	}
+	bare, err := gitx.Open(ctx, r.NewBare("b.git"), r.Env)
+	if err != nil || bare.TopLevel() != "" {
+		t.Errorf("Open(bare) = %+v, %v", bare, err)
+	}
+	if _, err := gitx.Open(ctx, t.TempDir(), r.Env); !errors.Is(err, gitx.ErrNotARepository) {
+		t.Errorf("Open(not a repo) = %v; want ErrNotARepository", err)
+	}
+	for s, want := range map[string]bool{strings.Repeat("a", 40): true, strings.Repeat("A", 40): false, strings.Repeat("a", 39): false, strings.Repeat("a", 64): false, "": false} {
+		if repo.IsObjectID(s) != want {
+			t.Errorf("IsObjectID(%q) = %v", s, !want)
+		}
+	}
+}
+
+func TestTreeDiff(t *testing.T) {
+	t.Parallel()
+	r, repo, base, head := oddRepo(t)
+	bt, _ := repo.ResolveTree(ctx, base)
+	ht, _ := repo.ResolveTree(ctx, head)
+	entries, err := repo.TreeDiff(ctx, bt, ht)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]gitx.DiffEntry{}
+	for _, e := range entries {
+		got[e.Path] = e
+	}
+	want := map[string]byte{"mod.txt": 'M', "gone.txt": 'D', "with space.txt": 'A', "new\nline.txt": 'A', "ü/ファイル.txt": 'A', "bin.dat": 'A', "sub/b.txt": 'A', "exec.sh": 'M'}
+	if len(got) != len(want) {
+		t.Errorf("TreeDiff: %d entries %v; want %d", len(got), entries, len(want))
+	}
+	for p, st := range want {
+		e, ok := got[p]
+		if !ok || e.Status != st {
+			t.Errorf("TreeDiff[%q] = %+v; want status %c", p, e, st)
+		}
+	}
+	if e := got["exec.sh"]; e.OldMode != "100644" || e.NewMode != "100755" || e.OldID != e.NewID {
+		t.Errorf("mode change = %+v", e)
+	}
+	if e := got["gone.txt"]; e.NewMode != "000000" || e.NewID != repo.ZeroID() {
+		t.Errorf("deletion = %+v", e)
+	}
+	// A root commit's diff is from the empty tree.
+	root, err := repo.TreeDiff(ctx, repo.EmptyTree(), bt)
+	if err != nil || len(root) != 5 {
+		t.Errorf("TreeDiff(empty, base) = %d entries, %v; want 5", len(root), err)
+	}
+	if _, err := repo.TreeDiff(ctx, bt, strings.Repeat("1", 40)); err == nil {
+		t.Error("TreeDiff with a missing tree: no error")
+	}
+
+	stats, err := repo.DiffStats(ctx, bt, ht)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPath := map[string]gitx.DiffStat{}
+	for _, s := range stats {
+		byPath[s.Path] = s
+	}
+	if s := byPath["mod.txt"]; s.Additions != 1 || s.Deletions != 0 {
+		t.Errorf("stat mod.txt = %+v", s)
+	}
+	if s := byPath["bin.dat"]; !s.Binary {
+		t.Errorf("stat bin.dat = %+v; want binary", s)
+	}
+	if s, ok := byPath["new\nline.txt"]; !ok || s.Additions != 1 {
+		t.Errorf("stat of a path with a newline = %+v, %v", s, ok)
+	}
+
+	// DiffBatch gives the same answers as one diff at a time, in order.
+	pairs := []gitx.TreePair{{A: bt, B: ht}, {A: repo.EmptyTree(), B: bt}, {A: ht, B: ht}, {A: bt, B: ht}}
+	var batched [][]gitx.DiffEntry
+	err = repo.DiffBatch(ctx, pairs, func(i int, e []gitx.DiffEntry) error {
+		if i != len(batched) {
+			t.Errorf("DiffBatch answer %d out of order", i)
+		}
+		batched = append(batched, e)
+		return nil
+	})
+	if err != nil || len(batched) != 4 {
+		t.Fatalf("DiffBatch = %d answers, %v", len(batched), err)
+	}
+	for i, p := range pairs {
+		one, _ := repo.TreeDiff(ctx, p.A, p.B)
+		if !sameEntries(one, batched[i]) {
+			t.Errorf("DiffBatch[%d] = %v; TreeDiff = %v", i, batched[i], one)
+		}
+	}
+	if err := repo.DiffBatch(ctx, []gitx.TreePair{{A: bt, B: strings.Repeat("1", 40)}}, func(int, []gitx.DiffEntry) error { return nil }); err == nil {
+		t.Error("DiffBatch with a missing tree: no error")
+	}
+	_ = r
+}
+
+func sameEntries(a, b []gitx.DiffEntry) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestReadObjectsAndListTree(t *testing.T) {
+	t.Parallel()
+	_, repo, base, head := oddRepo(t)
+	names := []string{head + ":mod.txt", strings.Repeat("1", 40), head + ":sub", head + ":nope", base + ":keep.txt"}
+	var got []*gitx.Object
+	err := repo.ReadObjects(ctx, names, 3, func(i int, o *gitx.Object) error {
+		got = append(got, o)
+		return nil
+	})
+	if err != nil || len(got) != 5 {
+		t.Fatalf("ReadObjects = %d, %v", len(got), err)
+	}
+	if o := got[0]; o.Type != "blob" || !o.TooLarge || o.Data != nil || o.Size != 4 {
+		t.Errorf("over the limit: %+v", o)
+	}
+	if !got[1].Missing || !got[3].Missing {
+		t.Errorf("missing objects: %+v %+v", got[1], got[3])
+	}
+	if got[2].Type != "tree" {
+		t.Errorf("tree: %+v", got[2])
+	}
+	if o := got[4]; string(o.Data) != "k\n" || o.Missing || o.TooLarge {
+		t.Errorf("blob: %+v", o)
+	}
+	if err := repo.ReadObjects(ctx, []string{"a\nb"}, 0, nil); err == nil {
+		t.Error("ReadObjects with a newline in a name: no error")
+	}
+	stop := errors.New("stop")
+	if err := repo.ReadObjects(ctx, names, 0, func(int, *gitx.Object) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("ReadObjects callback error = %v; want it returned", err)
+	}
+
+	entries, err := repo.ListTree(ctx, head, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, e := range entries {
+		paths = append(paths, e.Path)
+	}
+	sort.Strings(paths)
+	want := []string{"bin.dat", "exec.sh", "keep.txt", "mod.txt", "new\nline.txt", "sub/a.txt", "sub/b.txt", "with space.txt", "ü/ファイル.txt"}
+	if strings.Join(paths, "|") != strings.Join(want, "|") {
+		t.Errorf("ListTree = %q; want %q", paths, want)
+	}
+}
+
+func TestListCommits(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	a := r.Commit("a")
+	b := r.Commit("b")
+	c := r.Commit("c")
+	repo := r.Open()
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"HEAD"}, []string{c}},
+		{[]string{a + ".." + c}, []string{c, b}},
+		{[]string{"HEAD~1", "HEAD", "HEAD~1"}, []string{b, c}},
+		{[]string{c, "^" + a}, []string{c}},
+		{[]string{"HEAD..HEAD"}, nil},
+	}
+	for _, tt := range tests {
+		got, err := repo.ListCommits(ctx, tt.args)
+		if err != nil {
+			t.Errorf("ListCommits(%q): %v", tt.args, err)
+			continue
+		}
+		var ids []string
+		for _, g := range got {
+			ids = append(ids, g.ID)
+		}
+		if strings.Join(ids, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("ListCommits(%q) = %v; want %v", tt.args, ids, tt.want)
+		}
+	}
+	cs, _ := repo.ListCommits(ctx, []string{"HEAD"})
+	if cs[0].FirstParent() != b || cs[0].Tree == "" {
+		t.Errorf("commit = %+v", cs[0])
+	}
+	for _, bad := range []string{"nope", "--all", "", "nope..HEAD"} {
+		if _, err := repo.ListCommits(ctx, []string{bad}); !errors.Is(err, gitx.ErrUnknownRevision) {
+			t.Errorf("ListCommits(%q) = %v; want ErrUnknownRevision", bad, err)
+		}
+	}
+	// A shallow clone marks its boundary commit.
+	clone := filepath.Join(t.TempDir(), "shallow")
+	r.Git("clone", "-q", "--depth=1", "file://"+r.Dir, clone)
+	sh, err := gitx.Open(ctx, clone, r.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err = sh.ListCommits(ctx, []string{"HEAD"})
+	if err != nil || !cs[0].Shallow || len(cs[0].Parents) != 0 {
+		t.Errorf("shallow boundary = %+v, %v", cs[0], err)
+	}
+}
+
+func TestUpdateRefCompareAndSwap(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	a := r.Commit("a")
+	b := r.Commit("b")
+	repo := r.Open()
+	const ref = "refs/notes/test"
+	if v, err := repo.RefValue(ctx, ref); err != nil || v != "" {
+		t.Fatalf("RefValue(absent) = %q, %v", v, err)
+	}
+	if err := repo.UpdateRef(ctx, ref, a, "", "create"); err != nil {
+		t.Fatal(err)
+	}
+	if err := repo.UpdateRef(ctx, ref, b, "", "create again"); !errors.Is(err, gitx.ErrRefChanged) {
+		t.Errorf("create over an existing ref = %v; want ErrRefChanged", err)
+	}
+	if err := repo.UpdateRef(ctx, ref, b, b, "wrong old"); !errors.Is(err, gitx.ErrRefChanged) {
+		t.Errorf("update with a stale old value = %v; want ErrRefChanged", err)
+	}
+	if err := repo.UpdateRef(ctx, ref, b, a, "ok"); err != nil {
+		t.Errorf("update = %v", err)
+	}
+	// Many writers racing from the same old value: exactly one wins.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins := 0
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := repo.UpdateRef(ctx, ref, a, b, "race"); err == nil {
+				mu.Lock()
+				wins++
+				mu.Unlock()
+			} else if !errors.Is(err, gitx.ErrRefChanged) {
+				t.Errorf("racing update: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins != 1 {
+		t.Errorf("%d racing writers won; want exactly 1", wins)
+	}
+	if log := r.Git("reflog", "show", ref); !strings.Contains(log, "race") {
+		t.Errorf("no reflog entry: %q", log)
+	}
+}
+
+func TestWriteTreeAndWorktree(t *testing.T) {
+	t.Parallel()
+	r, repo, base, head := oddRepo(t)
+	blob, err := repo.WriteBlob(ctx, []byte("hello\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := repo.WriteTree(ctx, []gitx.IndexEntry{{Mode: "100644", ID: blob, Path: "dir/with space/new\nline"}, {Mode: "100755", ID: blob, Path: "run.sh"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Git("cat-file", "-p", tree+":dir/with space/new\nline"); got != "hello" {
+		t.Errorf("WriteTree content = %q", got)
+	}
+	if _, err := repo.WriteTree(ctx, []gitx.IndexEntry{{Mode: "100644", ID: blob, Path: "a\x00b"}}); err == nil {
+		t.Error("WriteTree with a NUL in a path: no error")
+	}
+	indexBefore, err := os.ReadFile(filepath.Join(r.Dir, ".git", "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A worktree of a tree no commit has, made with GIT_DIR and
+	// GIT_INDEX_FILE set as `git --git-dir … proof` would: the user's index
+	// and checkout stay as they were.
+	env := append(append([]string{}, r.Env...), "GIT_DIR="+repo.GitDir(), "GIT_INDEX_FILE="+filepath.Join(repo.GitDir(), "index"))
+	viaEnv, err := gitx.Open(ctx, r.Dir, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err := viaEnv.AddWorktree(ctx, base, tree, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(wt.Dir, "dir", "with space", "new\nline")); err != nil || string(b) != "hello\n" {
+		t.Errorf("worktree file = %q, %v", b, err)
+	}
+	if fi, err := os.Stat(filepath.Join(wt.Dir, "run.sh")); err != nil || fi.Mode()&0o100 == 0 {
+		t.Errorf("worktree run.sh mode = %v, %v; want executable", fi.Mode(), err)
+	}
+	if _, err := os.Stat(filepath.Join(wt.Dir, "keep.txt")); !os.IsNotExist(err) {
+		t.Errorf("worktree holds the anchor commit's files: %v", err)
+	}
+	if err := wt.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(wt.Dir); !os.IsNotExist(err) {
+		t.Errorf("worktree dir left: %v", err)
+	}
+	if list := r.Git("worktree", "list", "--porcelain"); strings.Count(list, "worktree ") != 1 {
+		t.Errorf("worktree still registered:\n%s", list)
+	}
+	indexAfter, _ := os.ReadFile(filepath.Join(r.Dir, ".git", "index"))
+	if string(indexBefore) != string(indexAfter) {
+		t.Error("AddWorktree changed the user's index")
+	}
+	if st := r.Git("status", "--porcelain"); st != "" {
+		t.Errorf("user's checkout changed:\n%s", st)
+	}
+	// Removing twice (the directory is gone) is not an error.
+	if err := wt.Remove(); err != nil {
+		t.Errorf("second Remove = %v", err)
+	}
+	_ = head
+}
+
+func TestWithoutRepoEnv(t *testing.T) {
+	t.Parallel()
+	in := []string{"PATH=/bin", "GIT_DIR=/x", "GIT_INDEX_FILE=/i", "GIT_AUTHOR_NAME=A", "GIT_QUARANTINE_PATH=/q", "HOME=/h"}
+	got := strings.Join(gitx.WithoutRepoEnv(in), " ")
+	if got != "PATH=/bin GIT_AUTHOR_NAME=A HOME=/h" {
+		t.Errorf("WithoutRepoEnv = %q", got)
+	}
+}
