@@ -28,7 +28,7 @@ func oddRepo(t *testing.T) (*gittest.Repo, *gitx.Repo, string, string) {
 		"mod.txt":        "a\nb\n",
 		"with space.txt": "x\n",
 		"new\nline.txt":  "y\n",
-		"ü/ファイル.txt":      "z\n",
+		"ü/ファイル.txt":     "z\n",
 		"bin.dat":        "\x00\x01\xff",
 		"sub/b.txt":      "t\n",
 	})
