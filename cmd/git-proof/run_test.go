@@ -341,6 +341,19 @@ func TestRunTreesAndEdgeCases(t *testing.T) {
 		if res.code != 2 || !strings.Contains(res.stderr, "shallow") || !strings.Contains(res.stderr, "git fetch --deepen") {
 			t.Errorf("run in a shallow clone: %s; want exit 2 naming the shallow clone and the fix", res)
 		}
+		// verify cannot bind a record without the base either: it fails
+		// the commit and says how to get the base.
+		r.must(0, "run", "--test", gittest.ShellJSONCheck)
+		r.GitIn(clone, "fetch", "-q", "origin", "refs/notes/proof:refs/notes/proof")
+		r.GitIn(clone, "config", "proof.allowedSignersFile", r.Git("config", "proof.allowedSignersFile"))
+		res = r.proofIn(clone, "verify")
+		if res.code != 1 || !strings.Contains(res.stdout, "shallow clone") || !strings.Contains(res.stdout, "git fetch --deepen=1") {
+			t.Errorf("verify in a shallow clone: %s; want exit 1 naming the shallow clone and the fix", res)
+		}
+		r.GitIn(clone, "fetch", "-q", "--deepen=1")
+		if res := r.proofIn(clone, "verify"); res.code != 0 {
+			t.Errorf("verify after deepening: %s", res)
+		}
 	})
 	t.Run("sha256 repository", func(t *testing.T) {
 		t.Parallel()
