@@ -19,6 +19,10 @@ var (
 	// ErrNoRecords: the note holds no line that looks like a record; it is
 	// not a git-proof note (or was damaged). Run `git proof run` to add one.
 	ErrNoRecords = errors.New("note holds no proof record")
+	// ErrTooManyRecords: the note holds more than MaxRecordsPerNote records;
+	// ParseNote returns the first ones with it. Remove the note with `git
+	// notes --ref=proof remove <commit>` and run again.
+	ErrTooManyRecords = errors.New("too many records in note")
 )
 
 // Record is one line of a note that looked like an envelope, parsed as far
@@ -46,7 +50,7 @@ func ParseNote(note []byte) ([]*Record, error) {
 			continue
 		}
 		if len(recs) == MaxRecordsPerNote {
-			return recs, fmt.Errorf("note holds more than %d records; the rest were not read", MaxRecordsPerNote)
+			return recs, fmt.Errorf("%w: more than %d; the rest were not read", ErrTooManyRecords, MaxRecordsPerNote)
 		}
 		r := &Record{Line: i + 1}
 		recs = append(recs, r)
