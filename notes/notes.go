@@ -76,13 +76,20 @@ func (s *Store) Read(ctx context.Context, tip string, objects []string) (map[str
 	}
 	var names []string
 	owner := map[int]string{}
+	seen := map[string]bool{}
 	for _, o := range objects {
 		if !s.repo.IsObjectID(o) {
 			return nil, fmt.Errorf("read notes: %q is not an object id", o)
 		}
-		for _, p := range paths(o) {
+		if seen[o] {
+			continue // asked twice: read once, or the note would double
+		}
+		seen[o] = true
+		// Deepest first: the order of the tree, in which git joins entries.
+		ps := paths(o)
+		for i := len(ps) - 1; i >= 0; i-- {
 			owner[len(names)] = o
-			names = append(names, tip+":"+p)
+			names = append(names, tip+":"+ps[i])
 		}
 	}
 	res := map[string]*Note{}
@@ -115,6 +122,13 @@ func (s *Store) ReadAll(ctx context.Context, tip string, objects []string) (map[
 	if err != nil {
 		return nil, fmt.Errorf("list notes: %w", err)
 	}
+	return s.readEntries(ctx, entries, objects)
+}
+
+// readEntries reads the notes of objects (all when nil) from the entries
+// of a listed notes tree, in tree order, which is the order git joins an
+// object's duplicate entries in.
+func (s *Store) readEntries(ctx context.Context, entries []gitx.TreeEntry, objects []string) (map[string]*Note, error) {
 	var want map[string]bool
 	if objects != nil {
 		want = make(map[string]bool, len(objects))
@@ -124,15 +138,15 @@ func (s *Store) ReadAll(ctx context.Context, tip string, objects []string) (map[
 	}
 	var names, owners []string
 	for _, e := range entries {
-		obj := strings.ReplaceAll(e.Path, "/", "")
-		if e.Type != "blob" || !s.repo.IsObjectID(obj) || (want != nil && !want[obj]) {
+		obj, ok := s.noteObject(e)
+		if !ok || (want != nil && !want[obj]) {
 			continue
 		}
 		names = append(names, e.ID)
 		owners = append(owners, obj)
 	}
 	res := map[string]*Note{}
-	err = s.repo.ReadObjects(ctx, names, s.limit, func(i int, obj *gitx.Object) error {
+	err := s.repo.ReadObjects(ctx, names, s.limit, func(i int, obj *gitx.Object) error {
 		if obj.Missing {
 			return fmt.Errorf("read notes: blob %s of %s is missing (partial clone? run git fetch)", obj.Name, owners[i])
 		}
@@ -155,12 +169,36 @@ func (s *Store) add(res map[string]*Note, object string, obj *gitx.Object) error
 		n.TooLarge, n.Data = true, nil
 		return nil
 	}
-	if len(n.Data) > 0 {
-		// Git joins duplicate entries with a blank line.
-		n.Data = append(n.Data, '\n')
+	// Join duplicate entries as git's combine_notes_concatenate does: an
+	// empty entry adds nothing; otherwise one trailing newline of what came
+	// before is dropped and a blank line separates the two.
+	switch {
+	case len(obj.Data) == 0:
+	case len(n.Data) == 0:
+		n.Data = append(n.Data, obj.Data...)
+	default:
+		n.Data = bytes.TrimSuffix(n.Data, []byte("\n"))
+		n.Data = append(append(n.Data, '\n', '\n'), obj.Data...)
 	}
-	n.Data = append(n.Data, obj.Data...)
 	return nil
+}
+
+// noteObject returns the object a notes-tree entry annotates, read as git
+// reads it: a regular file whose path is the object id, split (or not) into
+// two-hex-digit directories. Anything else is not a note, and git keeps it
+// as it is.
+func (s *Store) noteObject(e gitx.TreeEntry) (string, bool) {
+	if e.Type != "blob" || !strings.HasPrefix(e.Mode, "100") {
+		return "", false
+	}
+	parts := strings.Split(e.Path, "/")
+	for _, d := range parts[:len(parts)-1] {
+		if len(d) != 2 {
+			return "", false
+		}
+	}
+	obj := strings.Join(parts, "")
+	return obj, s.repo.IsObjectID(obj)
 }
 
 // Append adds data (whole lines) to object's note and commits the result
@@ -216,8 +254,10 @@ func (s *Store) build(ctx context.Context, tip, object string, data []byte, msg 
 		if err != nil {
 			return "", fmt.Errorf("list notes: %w", err)
 		}
-		// Our own limit does not apply here: we must not drop what others wrote.
-		cur, err := New(s.repo, s.ref, 0).Read(ctx, tip, []string{object})
+		// Our own limit does not apply here: we must not drop what others
+		// wrote. Read from the listing, so what counts as a note is decided
+		// once, by mode and path, as git decides it.
+		cur, err := New(s.repo, s.ref, 0).readEntries(ctx, entries, []string{object})
 		if err != nil {
 			return "", err
 		}
@@ -240,8 +280,8 @@ func (s *Store) build(ctx context.Context, tip, object string, data []byte, msg 
 	var notes []ent
 	var other []gitx.IndexEntry
 	for _, e := range entries {
-		obj := strings.ReplaceAll(e.Path, "/", "")
-		if !s.repo.IsObjectID(obj) {
+		obj, ok := s.noteObject(e)
+		if !ok {
 			// Not a note (git keeps such files as they are).
 			other = append(other, gitx.IndexEntry{Mode: e.Mode, ID: e.ID, Path: e.Path})
 			continue
@@ -266,7 +306,7 @@ func (s *Store) build(ctx context.Context, tip, object string, data []byte, msg 
 	}
 	merged := map[string]string{}
 	if len(dups) > 0 {
-		cur, err := New(s.repo, s.ref, 0).Read(ctx, tip, dups)
+		cur, err := New(s.repo, s.ref, 0).readEntries(ctx, entries, dups)
 		if err != nil {
 			return "", err
 		}
