@@ -106,13 +106,18 @@ func ParseEnvelope(line []byte) (*Envelope, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: payload is not base64: %v", ErrEnvelope, err)
 	}
+	// Go's decoder also skips line breaks and ignores stray padding bits;
+	// refuse those, so one signed record has one encoding and one digest.
+	if base64.StdEncoding.EncodeToString(p) != *raw.Payload {
+		return nil, fmt.Errorf("%w: payload is not canonical base64", ErrEnvelope)
+	}
 	e.Payload = p
 	switch len(raw.Signatures) {
 	case 0:
 	case 1:
 		s, err := base64.StdEncoding.DecodeString(raw.Signatures[0].Sig)
-		if err != nil || len(s) == 0 {
-			return nil, fmt.Errorf("%w: signature is not base64", ErrEnvelope)
+		if err != nil || len(s) == 0 || base64.StdEncoding.EncodeToString(s) != raw.Signatures[0].Sig {
+			return nil, fmt.Errorf("%w: signature is not canonical base64", ErrEnvelope)
 		}
 		e.Signature = s
 		e.KeyID = raw.Signatures[0].KeyID
