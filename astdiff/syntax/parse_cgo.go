@@ -1,0 +1,335 @@
+//go:build cgo
+
+package syntax
+
+/*
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+// Declarations copied from tree_sitter/api.h of go-tree-sitter v0.25.0,
+// whose core this package links; only what the code below uses.
+typedef uint16_t TSSymbol;
+typedef uint16_t TSFieldId;
+typedef struct TSLanguage TSLanguage;
+typedef struct TSParser TSParser;
+typedef struct TSTree TSTree;
+typedef struct TSPoint { uint32_t row; uint32_t column; } TSPoint;
+typedef enum { TSInputEncodingUTF8, TSInputEncodingUTF16LE, TSInputEncodingUTF16BE, TSInputEncodingCustom } TSInputEncoding;
+typedef uint32_t (*DecodeFunction)(const uint8_t *string, uint32_t length, int32_t *code_point);
+typedef struct TSInput {
+  void *payload;
+  const char *(*read)(void *payload, uint32_t byte_index, TSPoint position, uint32_t *bytes_read);
+  TSInputEncoding encoding;
+  DecodeFunction decode;
+} TSInput;
+typedef struct TSParseState { void *payload; uint32_t current_byte_offset; bool has_error; } TSParseState;
+typedef struct TSParseOptions { void *payload; bool (*progress_callback)(TSParseState *state); } TSParseOptions;
+typedef struct TSInputEdit {
+  uint32_t start_byte, old_end_byte, new_end_byte;
+  TSPoint start_point, old_end_point, new_end_point;
+} TSInputEdit;
+typedef struct TSNode { uint32_t context[4]; const void *id; const TSTree *tree; } TSNode;
+typedef struct TSTreeCursor { const void *tree; const void *id; uint32_t context[3]; } TSTreeCursor;
+
+TSParser *ts_parser_new(void);
+void ts_parser_delete(TSParser *self);
+bool ts_parser_set_language(TSParser *self, const TSLanguage *language);
+void ts_parser_reset(TSParser *self);
+TSTree *ts_parser_parse_with_options(TSParser *self, const TSTree *old_tree, TSInput input, TSParseOptions parse_options);
+void ts_tree_delete(TSTree *self);
+void ts_tree_edit(TSTree *self, const TSInputEdit *edit);
+TSNode ts_tree_root_node(const TSTree *self);
+TSSymbol ts_node_symbol(TSNode self);
+uint32_t ts_node_start_byte(TSNode self);
+uint32_t ts_node_end_byte(TSNode self);
+TSPoint ts_node_start_point(TSNode self);
+TSPoint ts_node_end_point(TSNode self);
+bool ts_node_is_named(TSNode self);
+bool ts_node_is_missing(TSNode self);
+bool ts_node_is_extra(TSNode self);
+bool ts_node_is_error(TSNode self);
+bool ts_node_has_error(TSNode self);
+uint32_t ts_node_descendant_count(TSNode self);
+TSTreeCursor ts_tree_cursor_new(TSNode node);
+void ts_tree_cursor_delete(TSTreeCursor *self);
+TSNode ts_tree_cursor_current_node(const TSTreeCursor *self);
+TSFieldId ts_tree_cursor_current_field_id(const TSTreeCursor *self);
+bool ts_tree_cursor_goto_parent(TSTreeCursor *self);
+bool ts_tree_cursor_goto_next_sibling(TSTreeCursor *self);
+bool ts_tree_cursor_goto_first_child(TSTreeCursor *self);
+void ts_set_allocator(void *(*)(size_t), void *(*)(size_t, size_t), void *(*)(void *, size_t), void (*)(void *));
+
+// gp_use_libc_alloc points the core at libc's allocator. go-tree-sitter
+// v0.25.0 routes every allocation through a Go callback, which costs about a
+// third of the parse time; its default callbacks call C.malloc and C.free, so
+// memory from either allocator can be freed by the other.
+static void gp_use_libc_alloc(void) { ts_set_allocator(malloc, calloc, realloc, free); }
+
+// Flags, as in tree.go.
+enum { GP_NAMED = 1, GP_EXTRA = 2, GP_ERROR = 4, GP_MISSING = 8, GP_HAS_ERROR = 16 };
+
+// gp_node mirrors syntax.Node.
+typedef struct {
+  uint16_t kind, field, flags, pad;
+  uint32_t start, end, start_row, end_row, start_col;
+  int32_t parent, first_child, next;
+} gp_node;
+
+typedef struct { const char *s; uint32_t n; } gp_text;
+
+static const char *gp_read(void *payload, uint32_t byte, TSPoint pt, uint32_t *read) {
+  gp_text *t = payload;
+  (void)pt;
+  if (byte >= t->n) { *read = 0; return ""; }
+  *read = t->n - byte;
+  return t->s + byte;
+}
+
+static int64_t gp_now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static bool gp_progress(TSParseState *st) {
+  int64_t deadline = *(int64_t *)st->payload;
+  return deadline > 0 && gp_now_us() > deadline;
+}
+
+// gp_parse parses n bytes at s (Go memory, read only during the call) and
+// returns NULL when the timeout (microseconds, 0 = none) ran out.
+static TSTree *gp_parse(TSParser *p, TSTree *old, const char *s, uint32_t n, int64_t timeout_us) {
+  gp_text t = { s, n };
+  int64_t deadline = timeout_us > 0 ? gp_now_us() + timeout_us : 0;
+  TSInput in = { &t, gp_read, TSInputEncodingUTF8, NULL };
+  TSParseOptions opt = { &deadline, gp_progress };
+  TSTree *tree = ts_parser_parse_with_options(p, old, in, opt);
+  if (tree == NULL) ts_parser_reset(p);
+  return tree;
+}
+
+static uint32_t gp_count(TSTree *t) { return ts_node_descendant_count(ts_tree_root_node(t)); }
+
+static void gp_edit(TSTree *t, const TSInputEdit *e, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) ts_tree_edit(t, &e[i]);
+}
+
+// gp_flatten writes the tree in pre-order into out (Go memory, cap nodes) and
+// returns the number written, or -1 when out of memory or cap is too small.
+// ERROR nodes get kind error_id.
+static int64_t gp_flatten(TSTree *t, gp_node *out, uint32_t cap, uint16_t error_id, uint32_t *errors) {
+  TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(t));
+  size_t scap = 64, depth = 0;
+  int32_t *st = malloc(scap * 2 * sizeof(int32_t)); // (index, last child) per level
+  int64_t n = 0;
+  *errors = 0;
+  if (st == NULL) { ts_tree_cursor_delete(&c); return -1; }
+  for (;;) {
+    if ((uint64_t)n >= cap) { n = -1; break; }
+    TSNode x = ts_tree_cursor_current_node(&c);
+    gp_node *o = &out[n];
+    TSPoint sp = ts_node_start_point(x), ep = ts_node_end_point(x);
+    uint16_t f = 0;
+    if (ts_node_is_named(x)) f |= GP_NAMED;
+    if (ts_node_is_extra(x)) f |= GP_EXTRA;
+    if (ts_node_is_error(x)) { f |= GP_ERROR; (*errors)++; }
+    if (ts_node_is_missing(x)) { f |= GP_MISSING; (*errors)++; }
+    if (ts_node_has_error(x)) f |= GP_HAS_ERROR;
+    TSSymbol sym = ts_node_symbol(x);
+    o->kind = sym == (TSSymbol)-1 ? error_id : sym; // ERROR is 65535; keep ids dense
+    o->field = ts_tree_cursor_current_field_id(&c);
+    o->flags = f;
+    o->pad = 0;
+    o->start = ts_node_start_byte(x);
+    o->end = ts_node_end_byte(x);
+    o->start_row = sp.row;
+    o->start_col = sp.column;
+    o->end_row = (ep.column == 0 && ep.row > sp.row) ? ep.row - 1 : ep.row;
+    o->first_child = -1;
+    o->next = -1;
+    o->parent = -1;
+    if (depth > 0) {
+      int32_t parent = st[2 * (depth - 1)], last = st[2 * (depth - 1) + 1];
+      o->parent = parent;
+      if (last < 0) out[parent].first_child = (int32_t)n; else out[last].next = (int32_t)n;
+      st[2 * (depth - 1) + 1] = (int32_t)n;
+    }
+    int32_t me = (int32_t)n++;
+    if (ts_tree_cursor_goto_first_child(&c)) {
+      if (depth == scap) {
+        scap *= 2;
+        int32_t *ns = realloc(st, scap * 2 * sizeof(int32_t));
+        if (ns == NULL) { n = -1; break; }
+        st = ns;
+      }
+      st[2 * depth] = me;
+      st[2 * depth + 1] = -1;
+      depth++;
+      continue;
+    }
+    for (;;) {
+      if (ts_tree_cursor_goto_next_sibling(&c)) break;
+      if (depth == 0 || !ts_tree_cursor_goto_parent(&c)) goto done;
+      depth--;
+    }
+  }
+done:
+  free(st);
+  ts_tree_cursor_delete(&c);
+  return n;
+}
+*/
+import "C"
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// The Go and C node layouts must agree; these fail to compile otherwise.
+const (
+	_ = uint(unsafe.Sizeof(Node{}) - C.sizeof_gp_node)
+	_ = uint(C.sizeof_gp_node - unsafe.Sizeof(Node{}))
+	_ = uint(unsafe.Sizeof(Edit{}) - C.sizeof_TSInputEdit)
+	_ = uint(C.sizeof_TSInputEdit - unsafe.Sizeof(Edit{}))
+)
+
+// allocOnce guards the one process-wide switch of the tree-sitter core to
+// libc's allocator (see gp_use_libc_alloc); it must happen once, before the
+// first parse, and is harmless to repeat, so a Once is the whole state.
+var allocOnce sync.Once
+
+// Available reports whether this build can parse (it was built with cgo).
+func Available() bool { return true }
+
+// Parser parses files of one language. It owns C memory: call Close. A
+// Parser is not safe for concurrent use; the Trees it returns are.
+type Parser struct {
+	lang    Lang
+	grammar *Grammar
+	p       *C.TSParser
+}
+
+// NewParser returns a parser for l, using g for the trees' kind names.
+func NewParser(l Lang, g *Grammar) (*Parser, error) {
+	allocOnce.Do(func() { C.gp_use_libc_alloc() })
+	ptr, err := languagePointer(l)
+	if err != nil {
+		return nil, err
+	}
+	p := C.ts_parser_new()
+	if p == nil {
+		return nil, fmt.Errorf("new parser: out of memory")
+	}
+	if !C.ts_parser_set_language(p, (*C.TSLanguage)(ptr)) {
+		C.ts_parser_delete(p)
+		return nil, fmt.Errorf("set language %s: incompatible ABI", l)
+	}
+	return &Parser{lang: l, grammar: g, p: p}, nil
+}
+
+// Close frees the parser's C memory. It is safe to call twice.
+func (p *Parser) Close() {
+	if p.p != nil {
+		C.ts_parser_delete(p.p)
+		p.p = nil
+	}
+}
+
+// Parse parses src in full.
+func (p *Parser) Parse(ctx context.Context, src []byte, lim Limits) (*Tree, error) {
+	t, _, err := p.parse(ctx, src, nil, nil, lim, false)
+	return t, err
+}
+
+// ParsePair parses old in full, then new incrementally from old's tree with
+// edits applied (in order, each in the coordinates left by the ones before
+// it). With no edits, new is parsed in full. The edits must describe exactly
+// how old becomes new, or the new tree may not match new.
+func (p *Parser) ParsePair(ctx context.Context, old, new []byte, edits []Edit, lim Limits) (*Tree, *Tree, error) {
+	return p.parse(ctx, old, new, edits, lim, true)
+}
+
+func (p *Parser) parse(ctx context.Context, src, next []byte, edits []Edit, lim Limits, pair bool) (*Tree, *Tree, error) {
+	if p.p == nil {
+		return nil, nil, fmt.Errorf("parse: parser closed")
+	}
+	ct, err := p.run(ctx, src, nil, lim)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if ct != nil {
+			C.ts_tree_delete(ct)
+		}
+	}()
+	first, err := p.flatten(ct, src, lim)
+	if err != nil || !pair {
+		return first, nil, err
+	}
+	var old *C.TSTree
+	if len(edits) > 0 {
+		C.gp_edit(ct, (*C.TSInputEdit)(unsafe.Pointer(&edits[0])), C.uint32_t(len(edits)))
+		old = ct
+	}
+	nt, err := p.run(ctx, next, old, lim)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer C.ts_tree_delete(nt)
+	second, err := p.flatten(nt, next, lim)
+	if err != nil {
+		return nil, nil, err
+	}
+	return first, second, nil
+}
+
+// run parses src, reusing old when it is not nil.
+func (p *Parser) run(ctx context.Context, src []byte, old *C.TSTree, lim Limits) (*C.TSTree, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	if uint64(len(src)) > 1<<32-1 {
+		return nil, fmt.Errorf("parse: %d bytes: file too large", len(src))
+	}
+	timeout := lim.Timeout
+	if d, ok := ctx.Deadline(); ok {
+		if left := time.Until(d); left <= 0 {
+			return nil, fmt.Errorf("parse: %w", context.DeadlineExceeded)
+		} else if timeout <= 0 || left < timeout {
+			timeout = left
+		}
+	}
+	var s *C.char
+	if len(src) > 0 {
+		s = (*C.char)(unsafe.Pointer(&src[0]))
+	}
+	t := C.gp_parse(p.p, old, s, C.uint32_t(len(src)), C.int64_t(timeout.Microseconds()))
+	if t == nil {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("parse: %w", err)
+		}
+		return nil, fmt.Errorf("parse after %v: %w", timeout, ErrTimeout)
+	}
+	return t, nil
+}
+
+// flatten copies t into a Go Tree over src.
+func (p *Parser) flatten(t *C.TSTree, src []byte, lim Limits) (*Tree, error) {
+	n := int(C.gp_count(t))
+	if lim.MaxNodes > 0 && n > lim.MaxNodes {
+		return nil, fmt.Errorf("%d nodes over %d: %w", n, lim.MaxNodes, ErrTooManyNodes)
+	}
+	nodes := make([]Node, n)
+	var errs C.uint32_t
+	got := C.gp_flatten(t, (*C.gp_node)(unsafe.Pointer(&nodes[0])), C.uint32_t(n), C.uint16_t(p.grammar.ErrorKind()), &errs)
+	if got < 0 {
+		return nil, fmt.Errorf("flatten: %d nodes: out of memory or count mismatch", n)
+	}
+	return &Tree{Lang: p.lang, Grammar: p.grammar, Src: src, Nodes: nodes[:got], Errors: int(errs)}, nil
+}
