@@ -200,6 +200,9 @@ const minRenameNodes = 6
 func (v *view) namedCount(d int32) int {
 	n := 0
 	for i := d; i < v.t.End(d) && n < minRenameNodes; i++ {
+		if v.node(i).Collapsed() {
+			return minRenameNodes // it has many descendants
+		}
 		if v.node(i).Named() && !v.isComment[i] {
 			n++
 		}

@@ -78,8 +78,9 @@ func WithMaxNodes(n int) Option {
 }
 
 // WithFullReparse parses the new side from scratch instead of reusing the
-// old tree with the hunks as edits. Slower; for checking the incremental
-// parse.
+// old tree with the hunks as edits, and copies both trees whole instead of
+// collapsing the subtrees away from the hunks. Slower; it is the reference
+// the fast path is tested against.
 func WithFullReparse() Option {
 	return func(a *Analyzer) error {
 		a.incremental = false
@@ -218,7 +219,14 @@ func (a *Analyzer) analyze(ctx context.Context, req FileRequest, hunks []Hunk, r
 	for i, h := range hunks {
 		res.Hunks[i] = fc.classify(h)
 	}
-	res.API = diffAPI(old.t.Lang, req.Path, old.apiDecls(), new.apiDecls())
+	switch {
+	case old.t.Errors+new.t.Errors > 0:
+		res.APISkipped = "parse errors" // error recovery reshapes whole regions
+	case !old.tab.sp.fileAPI(req.Path, old) && !new.tab.sp.fileAPI(req.Path, new):
+		res.APISkipped = "not a public source file"
+	default:
+		res.API = diffAPI(old.t.Lang, req.Path, old.apiDecls(), new.apiDecls())
+	}
 	res.ParseErrors = append(errorPlaces("old", old), errorPlaces("new", new)...)
 	res.Stats.Classify = time.Since(start)
 	return ""
@@ -249,11 +257,13 @@ func (a *Analyzer) parseAs(ctx context.Context, lang syntax.Lang, req FileReques
 	}
 	defer p.Close()
 	lim := syntax.Limits{Timeout: a.timeout, MaxNodes: a.maxNodes}
-	var edits []syntax.Edit
+	pair := syntax.Pair{Old: req.Old, New: req.New}
 	if a.incremental {
-		edits = editsFor(ol, nl, hunks)
+		pair.Edits = editsFor(ol, nl, hunks)
+		pair.Focus = true
+		pair.FocusOld, pair.FocusNew = focusRows(hunks)
 	}
-	ot, nt, err := p.ParsePair(ctx, req.Old, req.New, edits, lim)
+	ot, nt, err := p.ParsePair(ctx, pair, lim)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -294,7 +304,7 @@ func errorPlaces(side string, v *view) []string {
 	var out []string
 	for i := range v.t.Nodes {
 		n := &v.t.Nodes[i]
-		if n.IsError() {
+		if n.IsError() || (n.Collapsed() && n.HasError()) {
 			if len(out) == 10 {
 				return append(out, "…")
 			}

@@ -186,9 +186,6 @@ func (h *hunkRun) visit(a, b int32, f frame) {
 	case o.isComment[a] && n.isComment[b]:
 		h.add(CommentOnly, f, "comment changed")
 		return
-	case o.code[a] == n.code[b]:
-		h.add(CommentOnly, f, "comments changed")
-		return
 	case o.node(a).Kind != n.node(b).Kind:
 		h.add(CodeChange, f, o.kindName(a)+" replaced by "+n.kindName(b))
 		return
@@ -305,6 +302,9 @@ func (fc *fileClassifier) step(c int32) segment {
 	text := field
 	if text == "" {
 		text = v.kindName(c)
+	}
+	if v.isComment[c] && !v.tab.comment[v.node(c).Kind] {
+		text = "docstring"
 	}
 	transparent := v.tab.group[v.node(c).Kind] || (field == "" && strings.HasSuffix(text, "_list"))
 	return segment{text: text, transparent: transparent}

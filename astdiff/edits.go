@@ -40,3 +40,23 @@ func (l lines) point(off int) syntax.Point {
 	r = max(r, 0)
 	return syntax.Point{Row: uint32(r), Col: uint32(off - l.start[r])}
 }
+
+// focusRows returns the rows of each side that the classification looks
+// at: every hunk's rows and the row either side (parse errors are looked for
+// there too). For a side with no lines these are the two rows around the
+// gap, which are the very lines around the other side's rows: the focus is
+// the same text on both sides, so the same subtrees are collapsed.
+func focusRows(hunks []Hunk) (old, new []syntax.RowRange) {
+	side := func(r region) syntax.RowRange {
+		lo, hi := r.lo-1, r.hi+1
+		if r.gap {
+			lo, hi = r.lo-1, r.lo
+		}
+		return syntax.RowRange{Lo: uint32(max(lo, 0)), Hi: uint32(max(hi, 0))}
+	}
+	for _, h := range hunks {
+		old = append(old, side(oldRegion(h)))
+		new = append(new, side(newRegion(h)))
+	}
+	return old, new
+}

@@ -11,7 +11,8 @@ var fuzzPaths = []string{"f.go", "f.py", "f.js", "f.ts", "f.tsx", "f.rs", "f.jav
 
 // FuzzFile classifies arbitrary (old, new) pairs: it must not panic (File
 // turns a panic into an "internal error" reason, which fails here), must
-// return one result per hunk, and every hunk needs a class.
+// return one result per hunk, every hunk needs a class, and the incremental
+// parse of the new side must label as a full parse does.
 func FuzzFile(f *testing.F) {
 	f.Add(uint8(0), []byte("package a\nfunc F() {}\n"), []byte("package a\nfunc F() { x() }\n"))
 	f.Add(uint8(1), []byte("def f():\n    return 1\n"), []byte("def f():\n  return 2\n"))
@@ -24,9 +25,16 @@ func FuzzFile(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	full, err := New(WithMaxFileBytes(1<<16), WithFullReparse())
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, lang uint8, old, new []byte) {
 		path := fuzzPaths[int(lang)%len(fuzzPaths)]
 		r := az.File(context.Background(), FileRequest{Path: path, Old: old, New: new})
+		if a, b := render(r), render(full.File(context.Background(), FileRequest{Path: path, Old: old, New: new})); a != b {
+			t.Fatalf("File(%s) incremental:\n%s\nfull reparse:\n%s", path, a, b)
+		}
 		if strings.HasPrefix(r.Reason, internalError) {
 			t.Fatalf("File(%s) = %s", path, r.Reason)
 		}

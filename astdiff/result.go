@@ -12,6 +12,9 @@ type FileResult struct {
 	Language syntax.Lang // "" when no grammar covers the file
 	Hunks    []HunkResult
 	API      []APIChange // public declarations added, removed or changed
+	// APISkipped says why API changes were not looked for ("parse errors",
+	// "not a public source file"); empty when they were.
+	APISkipped string
 	// Reason is set when the whole file is line-level ("binary", "no cgo",
 	// "unsupported language .toml", "file 1.2 MiB over limit 1 MiB", …).
 	Reason string

@@ -68,7 +68,7 @@ void ts_set_allocator(void *(*)(size_t), void *(*)(size_t, size_t), void *(*)(vo
 static void gp_use_libc_alloc(void) { ts_set_allocator(malloc, calloc, realloc, free); }
 
 // Flags, as in tree.go.
-enum { GP_NAMED = 1, GP_EXTRA = 2, GP_ERROR = 4, GP_MISSING = 8, GP_HAS_ERROR = 16 };
+enum { GP_NAMED = 1, GP_EXTRA = 2, GP_ERROR = 4, GP_MISSING = 8, GP_HAS_ERROR = 16, GP_COLLAPSED = 32 };
 
 // gp_node mirrors syntax.Node.
 typedef struct {
@@ -116,31 +116,56 @@ static void gp_edit(TSTree *t, const TSInputEdit *e, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) ts_tree_edit(t, &e[i]);
 }
 
-// gp_flatten writes the tree in pre-order into out (Go memory, cap nodes) and
-// returns the number written, or -1 when out of memory or cap is too small.
-// ERROR nodes get kind error_id.
-static int64_t gp_flatten(TSTree *t, gp_node *out, uint32_t cap, uint16_t error_id, uint32_t *errors) {
-  TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(t));
+// gp_touches reports whether rows [sr, er] meet one of the n sorted,
+// disjoint inclusive row ranges in focus (lo, hi pairs).
+static bool gp_touches(const uint32_t *focus, uint32_t n, uint32_t sr, uint32_t er) {
+  uint32_t lo = 0, hi = n;
+  while (lo < hi) { // first range whose end is at or after sr
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (focus[2 * mid + 1] < sr) lo = mid + 1; else hi = mid;
+  }
+  return lo < n && focus[2 * lo] <= er;
+}
+
+// gp_flatten copies the tree in pre-order into a malloc'ed array (*out, to
+// be freed by the caller) and returns the number of nodes, or -1 when out of
+// memory. ERROR nodes get kind error_id. With lazy set, a subtree that
+// meets none of the focus rows and has more than collapse_min descendants
+// is copied as one node flagged GP_COLLAPSED.
+static int64_t gp_flatten(TSTree *t, bool lazy, const uint32_t *focus, uint32_t nfocus, uint32_t collapse_min,
+                          uint16_t error_id, gp_node **out, uint32_t *errors) {
+  TSNode root = ts_tree_root_node(t);
+  uint32_t total = ts_node_descendant_count(root);
+  size_t cap = lazy && total > 1024 ? 1024 : total;
+  gp_node *buf = malloc(cap * sizeof(gp_node));
+  TSTreeCursor c = ts_tree_cursor_new(root);
   size_t scap = 64, depth = 0;
   int32_t *st = malloc(scap * 2 * sizeof(int32_t)); // (index, last child) per level
   int64_t n = 0;
   *errors = 0;
-  if (st == NULL) { ts_tree_cursor_delete(&c); return -1; }
+  *out = NULL;
+  if (st == NULL || buf == NULL) { free(st); free(buf); ts_tree_cursor_delete(&c); return -1; }
   for (;;) {
-    if ((uint64_t)n >= cap) { n = -1; break; }
+    if ((size_t)n == cap) {
+      size_t ncap = cap * 2 > total ? total : cap * 2;
+      gp_node *nb = ncap > cap ? realloc(buf, ncap * sizeof(gp_node)) : NULL;
+      if (nb == NULL) { n = -1; break; }
+      buf = nb;
+      cap = ncap;
+    }
     TSNode x = ts_tree_cursor_current_node(&c);
-    gp_node *o = &out[n];
+    gp_node *o = &buf[n];
     TSPoint sp = ts_node_start_point(x), ep = ts_node_end_point(x);
     uint16_t f = 0;
+    bool has_error = ts_node_has_error(x);
     if (ts_node_is_named(x)) f |= GP_NAMED;
     if (ts_node_is_extra(x)) f |= GP_EXTRA;
     if (ts_node_is_error(x)) { f |= GP_ERROR; (*errors)++; }
     if (ts_node_is_missing(x)) { f |= GP_MISSING; (*errors)++; }
-    if (ts_node_has_error(x)) f |= GP_HAS_ERROR;
+    if (has_error) f |= GP_HAS_ERROR;
     TSSymbol sym = ts_node_symbol(x);
     o->kind = sym == (TSSymbol)-1 ? error_id : sym; // ERROR is 65535; keep ids dense
     o->field = ts_tree_cursor_current_field_id(&c);
-    o->flags = f;
     o->pad = 0;
     o->start = ts_node_start_byte(x);
     o->end = ts_node_end_byte(x);
@@ -150,14 +175,21 @@ static int64_t gp_flatten(TSTree *t, gp_node *out, uint32_t cap, uint16_t error_
     o->first_child = -1;
     o->next = -1;
     o->parent = -1;
+    bool collapse = lazy && depth > 0 && ts_node_descendant_count(x) > collapse_min &&
+                    !gp_touches(focus, nfocus, o->start_row, o->end_row);
+    if (collapse) {
+      f |= GP_COLLAPSED;
+      if (has_error && !(f & (GP_ERROR | GP_MISSING))) (*errors)++;
+    }
+    o->flags = f;
     if (depth > 0) {
       int32_t parent = st[2 * (depth - 1)], last = st[2 * (depth - 1) + 1];
       o->parent = parent;
-      if (last < 0) out[parent].first_child = (int32_t)n; else out[last].next = (int32_t)n;
+      if (last < 0) buf[parent].first_child = (int32_t)n; else buf[last].next = (int32_t)n;
       st[2 * (depth - 1) + 1] = (int32_t)n;
     }
     int32_t me = (int32_t)n++;
-    if (ts_tree_cursor_goto_first_child(&c)) {
+    if (!collapse && ts_tree_cursor_goto_first_child(&c)) {
       if (depth == scap) {
         scap *= 2;
         int32_t *ns = realloc(st, scap * 2 * sizeof(int32_t));
@@ -178,6 +210,8 @@ static int64_t gp_flatten(TSTree *t, gp_node *out, uint32_t cap, uint16_t error_
 done:
   free(st);
   ts_tree_cursor_delete(&c);
+  if (n < 0) { free(buf); return -1; }
+  *out = buf;
   return n;
 }
 */
@@ -243,23 +277,24 @@ func (p *Parser) Close() {
 
 // Parse parses src in full.
 func (p *Parser) Parse(ctx context.Context, src []byte, lim Limits) (*Tree, error) {
-	t, _, err := p.parse(ctx, src, nil, nil, lim, false)
+	t, _, err := p.parse(ctx, Pair{Old: src}, lim, false)
 	return t, err
 }
 
-// ParsePair parses old in full, then new incrementally from old's tree with
-// edits applied (in order, each in the coordinates left by the ones before
-// it). With no edits, new is parsed in full. The edits must describe exactly
-// how old becomes new, or the new tree may not match new.
-func (p *Parser) ParsePair(ctx context.Context, old, new []byte, edits []Edit, lim Limits) (*Tree, *Tree, error) {
-	return p.parse(ctx, old, new, edits, lim, true)
+// ParsePair parses req.Old in full, then req.New incrementally from the old
+// tree with req.Edits applied (in order, each in the coordinates left by the
+// ones before it); with no edits req.New is parsed in full. The edits must
+// describe exactly how Old becomes New, or the new tree may not match New.
+// With Focus set, subtrees away from the focus rows are copied collapsed.
+func (p *Parser) ParsePair(ctx context.Context, req Pair, lim Limits) (*Tree, *Tree, error) {
+	return p.parse(ctx, req, lim, true)
 }
 
-func (p *Parser) parse(ctx context.Context, src, next []byte, edits []Edit, lim Limits, pair bool) (*Tree, *Tree, error) {
+func (p *Parser) parse(ctx context.Context, req Pair, lim Limits, pair bool) (*Tree, *Tree, error) {
 	if p.p == nil {
 		return nil, nil, fmt.Errorf("parse: parser closed")
 	}
-	ct, err := p.run(ctx, src, nil, lim)
+	ct, err := p.run(ctx, req.Old, nil, lim)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -268,21 +303,21 @@ func (p *Parser) parse(ctx context.Context, src, next []byte, edits []Edit, lim 
 			C.ts_tree_delete(ct)
 		}
 	}()
-	first, err := p.flatten(ct, src, lim)
+	first, err := p.flatten(ct, req.Old, req.Focus, req.FocusOld, lim)
 	if err != nil || !pair {
 		return first, nil, err
 	}
 	var old *C.TSTree
-	if len(edits) > 0 {
-		C.gp_edit(ct, (*C.TSInputEdit)(unsafe.Pointer(&edits[0])), C.uint32_t(len(edits)))
+	if len(req.Edits) > 0 {
+		C.gp_edit(ct, (*C.TSInputEdit)(unsafe.Pointer(&req.Edits[0])), C.uint32_t(len(req.Edits)))
 		old = ct
 	}
-	nt, err := p.run(ctx, next, old, lim)
+	nt, err := p.run(ctx, req.New, old, lim)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer C.ts_tree_delete(nt)
-	second, err := p.flatten(nt, next, lim)
+	second, err := p.flatten(nt, req.New, req.Focus, req.FocusNew, lim)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -319,17 +354,26 @@ func (p *Parser) run(ctx context.Context, src []byte, old *C.TSTree, lim Limits)
 	return t, nil
 }
 
-// flatten copies t into a Go Tree over src.
-func (p *Parser) flatten(t *C.TSTree, src []byte, lim Limits) (*Tree, error) {
-	n := int(C.gp_count(t))
-	if lim.MaxNodes > 0 && n > lim.MaxNodes {
+// flatten copies t into a Go Tree over src; with lazy set, only around the
+// focus rows in full.
+func (p *Parser) flatten(t *C.TSTree, src []byte, lazy bool, focus []RowRange, lim Limits) (*Tree, error) {
+	if n := int(C.gp_count(t)); lim.MaxNodes > 0 && n > lim.MaxNodes {
 		return nil, fmt.Errorf("%d nodes over %d: %w", n, lim.MaxNodes, ErrTooManyNodes)
 	}
-	nodes := make([]Node, n)
-	var errs C.uint32_t
-	got := C.gp_flatten(t, (*C.gp_node)(unsafe.Pointer(&nodes[0])), C.uint32_t(n), C.uint16_t(p.grammar.ErrorKind()), &errs)
-	if got < 0 {
-		return nil, fmt.Errorf("flatten: %d nodes: out of memory or count mismatch", n)
+	focus = mergeRanges(focus)
+	var fp *C.uint32_t
+	if len(focus) > 0 {
+		fp = (*C.uint32_t)(unsafe.Pointer(&focus[0]))
 	}
-	return &Tree{Lang: p.lang, Grammar: p.grammar, Src: src, Nodes: nodes[:got], Errors: int(errs)}, nil
+	var errs C.uint32_t
+	var out *C.gp_node
+	got := C.gp_flatten(t, C.bool(lazy), fp, C.uint32_t(len(focus)), C.uint32_t(CollapseMin),
+		C.uint16_t(p.grammar.ErrorKind()), &out, &errs)
+	if got < 0 {
+		return nil, fmt.Errorf("flatten: out of memory")
+	}
+	defer C.free(unsafe.Pointer(out))
+	nodes := make([]Node, got)
+	copy(nodes, unsafe.Slice((*Node)(unsafe.Pointer(out)), got))
+	return &Tree{Lang: p.lang, Grammar: p.grammar, Src: src, Nodes: nodes, Errors: int(errs)}, nil
 }

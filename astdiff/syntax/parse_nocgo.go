@@ -32,6 +32,6 @@ func (p *Parser) Parse(ctx context.Context, src []byte, lim Limits) (*Tree, erro
 }
 
 // ParsePair returns ErrNoCgo.
-func (p *Parser) ParsePair(ctx context.Context, old, new []byte, edits []Edit, lim Limits) (*Tree, *Tree, error) {
+func (p *Parser) ParsePair(ctx context.Context, req Pair, lim Limits) (*Tree, *Tree, error) {
 	return nil, nil, ErrNoCgo
 }

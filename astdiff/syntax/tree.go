@@ -2,11 +2,12 @@ package syntax
 
 // Node flags, as stored in [Node.Flags].
 const (
-	FlagNamed    uint16 = 1 << iota // a named node (not an anonymous token)
-	FlagExtra                       // an extra (comment, line continuation)
-	FlagError                       // an ERROR node
-	FlagMissing                     // a MISSING node the parser inserted
-	FlagHasError                    // the subtree holds an ERROR or MISSING node
+	FlagNamed     uint16 = 1 << iota // a named node (not an anonymous token)
+	FlagExtra                        // an extra (comment, line continuation)
+	FlagError                        // an ERROR node
+	FlagMissing                      // a MISSING node the parser inserted
+	FlagHasError                     // the subtree holds an ERROR or MISSING node
+	FlagCollapsed                    // copied without its descendants (see Pair.Focus)
 )
 
 // Node is one syntax node, copied out of a tree-sitter tree. Its index in
@@ -34,6 +35,9 @@ func (n *Node) Extra() bool { return n.Flags&FlagExtra != 0 }
 
 // IsError reports whether the node is an ERROR or a MISSING node.
 func (n *Node) IsError() bool { return n.Flags&(FlagError|FlagMissing) != 0 }
+
+// Collapsed reports whether the node was copied without its descendants.
+func (n *Node) Collapsed() bool { return n.Flags&FlagCollapsed != 0 }
 
 // HasError reports whether the subtree holds an ERROR or MISSING node.
 func (n *Node) HasError() bool { return n.Flags&FlagHasError != 0 }
