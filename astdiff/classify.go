@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/git-proof/git-proof/astdiff/syntax"
 )
 
 // fileClassifier labels the hunks of one file from its two views. It caches
@@ -208,7 +210,11 @@ func (h *hunkRun) visit(a, b int32, f frame) {
 	al := h.fc.align(a, b, f.inFunc)
 	found := false
 	for _, p := range al.pairs {
-		if p.how == byHash || !(f.all || h.ro.touches(o.node(p.o)) || h.rn.touches(n.node(p.n))) {
+		if p.how == byHash {
+			h.movedEqual(p, f)
+			continue
+		}
+		if !(f.all || h.ro.touches(o.node(p.o)) || h.rn.touches(n.node(p.n))) {
 			continue
 		}
 		found = true
@@ -275,7 +281,7 @@ func (h *hunkRun) visitPair(p pair, f frame) {
 	case o.full[p.o] == n.full[p.n]:
 		h.add(FormattingOnly, nf, "moved, unchanged")
 		return
-	case o.code[p.o] != n.code[p.n] && o.shape[p.o] == n.shape[p.n]:
+	case o.code[p.o] != n.code[p.n] && o.shape[p.o] == n.shape[p.n] && !o.tab.container[o.node(do).Kind]:
 		if d := h.renamedIdents(p.o, p.n); d != "" {
 			h.add(CodeChange, nf, "identifiers renamed: "+d)
 			return
@@ -285,6 +291,25 @@ func (h *hunkRun) visitPair(p pair, f frame) {
 		nf.inFunc = true
 	}
 	h.visit(p.o, p.n, nf)
+}
+
+// movedEqual reports an unchanged declaration that the hunk removes (or
+// inserts) whole while the other side keeps it elsewhere: the equal-subtree
+// alignment matched it across the move.
+func (h *hunkRun) movedEqual(p pair, f frame) {
+	o, n := h.fc.old, h.fc.new
+	in := func(r region, nd *syntax.Node) bool {
+		return !r.gap && int32(nd.StartRow) >= r.lo && int32(nd.EndRow) <= r.hi
+	}
+	no, nn := o.node(p.o), n.node(p.n)
+	if !(in(h.ro, no) && !h.rn.touches(nn)) && !(in(h.rn, nn) && !h.ro.touches(no)) {
+		return // not removed or inserted whole by this hunk
+	}
+	if d := n.declOf(p.n, f.inFunc); d >= 0 {
+		nf := f.with(segment{text: n.labelOf(d) + " " + firstName(n, d)})
+		nf.oItem, nf.oDecl, nf.nItem, nf.nDecl = p.o, o.declOf(p.o, f.inFunc), p.n, d
+		h.add(FormattingOnly, nf, "moved, unchanged")
+	}
 }
 
 // firstName is the display name of declaration d.
@@ -307,6 +332,9 @@ func (fc *fileClassifier) step(c int32) segment {
 		text = "docstring"
 	}
 	transparent := v.tab.group[v.node(c).Kind] || (field == "" && strings.HasSuffix(text, "_list"))
+	if p := v.node(c).Parent; p >= 0 && v.tab.container[v.node(p).Kind] && v.bodyOf(p) == c {
+		transparent = true // "class Shape › method area", not "class Shape › body › method area"
+	}
 	return segment{text: text, transparent: transparent}
 }
 
