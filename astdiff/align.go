@@ -23,10 +23,6 @@ type alignment struct {
 	lonelyO, lonelyN []int32
 }
 
-// maxLCSCells bounds the quadratic table of one alignment; past it only
-// the common prefix and suffix are matched.
-const maxLCSCells = 1 << 20
-
 // lcs returns the index pairs of a longest common subsequence of two
 // sequences of lengths n and m under eq.
 func lcs(n, m int, eq func(i, j int) bool) [][2]int {
@@ -139,7 +135,7 @@ func (fc *fileClassifier) align(a, b int32, inFunc bool) *alignment {
 	}
 
 	// Renamed declarations: same label, similar content.
-	budget := 64
+	budget := maxRenamePairs
 	for j := range nk {
 		dn, isDecl := declN[j]
 		if usedN[j] || !isDecl {
@@ -192,10 +188,6 @@ func (fc *fileClassifier) align(a, b int32, inFunc bool) *alignment {
 	return al
 }
 
-// minRenameNodes is the least content (named nodes) a declaration needs
-// to be paired as a rename.
-const minRenameNodes = 6
-
 // namedCount counts the named nodes of d's subtree, up to minRenameNodes.
 func (v *view) namedCount(d int32) int {
 	n := 0
@@ -209,9 +201,6 @@ func (v *view) namedCount(d int32) int {
 	}
 	return n
 }
-
-// maxSimilarityNodes bounds the nodes compared for one rename candidate.
-const maxSimilarityNodes = 4096
 
 // similarity scores two declarations in [0, 1]: 1 when their bodies are
 // equal, else the Dice coefficient of their named descendants' code hashes.

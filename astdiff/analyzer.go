@@ -14,13 +14,6 @@ import (
 	"github.com/git-proof/git-proof/astdiff/syntax"
 )
 
-// Default limits; see the With… options.
-const (
-	DefaultMaxFileBytes = 1 << 20
-	DefaultParseTimeout = 2 * time.Second
-	DefaultMaxNodes     = 2_000_000
-)
-
 // Analyzer labels the hunks of changed files. Build one with New and use it
 // for many files; it is safe for concurrent use (each call parses on its own
 // parser; grammar tables are loaded once and then only read).
@@ -286,7 +279,7 @@ func parseReason(err error) string {
 
 // isBinary applies git's test: a NUL byte in the first 8000 bytes.
 func isBinary(b []byte) bool {
-	return bytes.IndexByte(b[:min(len(b), 8000)], 0) >= 0
+	return bytes.IndexByte(b[:min(len(b), binarySniffBytes)], 0) >= 0
 }
 
 func size(n int) string {
@@ -305,7 +298,7 @@ func errorPlaces(side string, v *view) []string {
 	for i := range v.t.Nodes {
 		n := &v.t.Nodes[i]
 		if n.IsError() || (n.Collapsed() && n.HasError()) {
-			if len(out) == 10 {
+			if len(out) == maxErrorPlaces {
 				return append(out, "…")
 			}
 			out = append(out, fmt.Sprintf("%s %d:%d", side, n.StartRow+1, n.StartCol+1))

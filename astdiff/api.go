@@ -25,9 +25,6 @@ func (v *view) apiDecls() []apiDecl {
 	return out
 }
 
-// maxAPIDepth bounds the nesting the API walk follows.
-const maxAPIDepth = 64
-
 func (v *view) walkAPI(n int32, out *[]apiDecl, depth int) {
 	if depth > maxAPIDepth {
 		return

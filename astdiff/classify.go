@@ -50,9 +50,6 @@ func (f frame) with(s segment) frame {
 	return f
 }
 
-// maxDepth bounds the descent; deeper changes are reported where it stops.
-const maxDepth = 200
-
 // hunkRun collects the changes of one hunk.
 type hunkRun struct {
 	fc        *fileClassifier
@@ -61,9 +58,6 @@ type hunkRun struct {
 	lineLevel string
 	imports   bool // an import change was seen; detail filled at the end
 }
-
-// maxChanges bounds the changes listed per hunk.
-const maxChanges = 32
 
 func (h *hunkRun) add(c Class, f frame, detail string) {
 	if f.moved && detail != "" && !strings.Contains(detail, "moved") {
@@ -77,9 +71,6 @@ func (h *hunkRun) add(c Class, f frame, detail string) {
 		Old: h.fc.old.declInfo(f.oItem, f.oDecl), New: h.fc.new.declInfo(f.nItem, f.nDecl),
 	})
 }
-
-// maxPathSegments bounds a rendered path; the middle of longer ones is cut.
-const maxPathSegments = 12
 
 func renderPath(p *segment) string {
 	var parts []string
@@ -151,12 +142,9 @@ func (fc *fileClassifier) errorNear(h *hunkRun) string {
 		v    *view
 		r    region
 	}{{"old", fc.old, h.ro}, {"new", fc.new, h.rn}} {
-		if s.v.t.Errors == 0 {
-			continue
-		}
-		for i := range s.v.t.Nodes {
-			n := &s.v.t.Nodes[i]
-			if n.IsError() && s.r.near(n) {
+		for _, i := range s.v.errs {
+			n := s.v.node(i)
+			if s.r.near(n) {
 				return fmt.Sprintf("%s %d:%d", s.name, n.StartRow+1, n.StartCol+1)
 			}
 		}
@@ -290,6 +278,26 @@ func (h *hunkRun) visitPair(p pair, f frame) {
 	if o.tab.fn[o.node(do).Kind] {
 		nf.inFunc = true
 	}
+	if (do != p.o || dn != p.n) && o.node(p.o).Kind != n.node(p.n).Kind {
+		// A wrapper came or went (export, decorators, template): say so,
+		// then compare the declarations themselves.
+		if d := wrapDetail(o, n, p.o, p.n); d != "" {
+			h.add(CodeChange, nf, d)
+			return
+		}
+		if h.wrapperTouched(o, p.o, do, h.ro) || h.wrapperTouched(n, p.n, dn, h.rn) {
+			switch {
+			case p.o == do:
+				h.add(CodeChange, nf, n.kindName(p.n)+" added")
+			case p.n == dn:
+				h.add(CodeChange, nf, o.kindName(p.o)+" removed")
+			default:
+				h.add(CodeChange, nf, o.kindName(p.o)+" replaced by "+n.kindName(p.n))
+			}
+		}
+		h.visit(do, dn, nf)
+		return
+	}
 	h.visit(p.o, p.n, nf)
 }
 
@@ -310,6 +318,20 @@ func (h *hunkRun) movedEqual(p pair, f frame) {
 		nf.oItem, nf.oDecl, nf.nItem, nf.nDecl = p.o, o.declOf(p.o, f.inFunc), p.n, d
 		h.add(FormattingOnly, nf, "moved, unchanged")
 	}
+}
+
+// wrapperTouched reports whether wrapper w (around declaration d) has a
+// part other than d in the hunk's rows, such as a decorator.
+func (h *hunkRun) wrapperTouched(v *view, w, d int32, r region) bool {
+	if w == d {
+		return false
+	}
+	for c := v.node(w).FirstChild; c >= 0; c = v.node(c).Next {
+		if c != d && !v.skip(c) && r.touches(v.node(c)) {
+			return true
+		}
+	}
+	return false
 }
 
 // firstName is the display name of declaration d.
@@ -545,7 +567,6 @@ func importText(v *view, i int32) string {
 // (`a == 0` → `a == 0 || b`), or the reverse; "" otherwise. Only small
 // nodes are tried: wrapping is an expression-level edit.
 func wrapDetail(o, n *view, a, b int32) string {
-	const maxKids = 8
 	rest := func(v, w *view, outer, inner int32) ([]string, bool) {
 		var others []string
 		found := false
@@ -554,7 +575,7 @@ func wrapDetail(o, n *view, a, b int32) string {
 			if v.skip(c) {
 				continue
 			}
-			if k++; k > maxKids {
+			if k++; k > maxWrapKids {
 				return nil, false
 			}
 			if !found && v.code[c] == w.code[inner] {

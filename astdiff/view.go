@@ -9,7 +9,8 @@ import (
 )
 
 // view is one side of a file: its tree, the language table and the hashes of
-// every node. It is built once per side and then only read.
+// every node. It is built per call of Analyzer.File and used by that call's
+// goroutine only (exportNames fills lazily).
 type view struct {
 	t   *syntax.Tree
 	tab *table
@@ -21,6 +22,7 @@ type view struct {
 	// children (non-zero only for grammars that leave text uncovered).
 	full, code, shape, gap []uint64
 
+	errs        []int32         // ERROR and MISSING nodes
 	path        string          // the file's path on this side
 	exportNames map[string]bool // lazily: names in JS/TS export clauses
 }
@@ -33,6 +35,9 @@ func newView(path string, t *syntax.Tree, tab *table, seed maphash.Seed) *view {
 	for i := range t.Nodes {
 		if tab.comment[t.Nodes[i].Kind] {
 			v.isComment[i] = true
+		}
+		if t.Nodes[i].IsError() {
+			v.errs = append(v.errs, int32(i))
 		}
 	}
 	if tab.sp.docstring != nil {
