@@ -3,8 +3,10 @@ package astdiff
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/git-proof/git-proof/astdiff/syntax"
 )
@@ -85,5 +87,45 @@ func TestAddedAndDeletedFile(t *testing.T) {
 		if len(r.API) != 1 || r.API[0].Change != tt.api || r.API[0].Name != "F" {
 			t.Errorf("File(%s).API = %+v; want F %s", tt.name, r.API, tt.api)
 		}
+	}
+}
+
+// TestParseLimits: a parse over its time or node budget, or a cancelled
+// context, makes the file line-level with the reason.
+func TestParseLimits(t *testing.T) {
+	if !syntax.Available() {
+		t.Skip("needs cgo")
+	}
+	old := []byte("package a\n" + strings.Repeat("var x = []int{1, 2, 3, 4, 5, 6, 7, 8}\n", 2000))
+	new := append(slices.Clone(old), "var y = 2\n"...)
+	slow, _ := New(WithParseTimeout(time.Nanosecond))
+	small, _ := New(WithMaxNodes(10))
+	normal, _ := New()
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name   string
+		az     *Analyzer
+		ctx    context.Context
+		reason string
+	}{
+		{"timeout", slow, context.Background(), "parse timeout"},
+		{"nodes", small, context.Background(), "too many syntax nodes"},
+		{"cancelled", normal, cancelled, "cancelled"},
+	}
+	for _, tt := range tests {
+		r := tt.az.File(tt.ctx, FileRequest{Path: "a.go", Old: old, New: new})
+		if r.Reason != tt.reason || r.Hunks[0].Class != LineLevel {
+			t.Errorf("File(%s) = %q, %s; want line-level %q", tt.name, r.Reason, r.Hunks[0].Class, tt.reason)
+		}
+	}
+	if _, err := New(WithParseTimeout(0)); err == nil {
+		t.Errorf("New(WithParseTimeout(0)) = nil error; want one")
+	}
+	if _, err := New(WithMaxNodes(-1)); err == nil {
+		t.Errorf("New(WithMaxNodes(-1)) = nil error; want one")
+	}
+	if _, err := New(WithMaxFileBytes(0)); err == nil {
+		t.Errorf("New(WithMaxFileBytes(0)) = nil error; want one")
 	}
 }

@@ -344,7 +344,11 @@ func (p *Parser) run(ctx context.Context, src []byte, old *C.TSTree, lim Limits)
 	if len(src) > 0 {
 		s = (*C.char)(unsafe.Pointer(&src[0]))
 	}
-	t := C.gp_parse(p.p, old, s, C.uint32_t(len(src)), C.int64_t(timeout.Microseconds()))
+	us := timeout.Microseconds()
+	if timeout > 0 && us == 0 {
+		us = 1 // under a microsecond is still a limit, not "none"
+	}
+	t := C.gp_parse(p.p, old, s, C.uint32_t(len(src)), C.int64_t(us))
 	if t == nil {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("parse: %w", err)
