@@ -249,6 +249,10 @@ func run(ctx context.Context, dir string, n int, seed string, npkgs, nfiles int)
 		return err
 	}
 	logf("cross-checked %d diff digests with git diff-tree in %s", n, time.Since(t0).Round(time.Millisecond))
+	if err := sshKeygenCheck(ctx, dir, allowed, recs[n-1]); err != nil {
+		return err
+	}
+	logf("stock ssh-keygen -Y verify accepts a proof record's signature")
 	logf("done in %s: %s (root %s, tip %s)", time.Since(start).Round(time.Millisecond), repoDir, commits[0].id, tip)
 	return nil
 }
@@ -768,4 +772,25 @@ func crossCheck(ctx context.Context, repoDir string, commits []*commitInfo) erro
 		}
 		return nil
 	})
+}
+
+// sshKeygenCheck verifies one record's signature with stock ssh-keygen over
+// the PAE bytes, as DESIGN §4 requires of every git-proof signature.
+func sshKeygenCheck(ctx context.Context, dir, allowed string, rec []byte) error {
+	recs, err := proofpack.ParseNote(rec)
+	if err != nil {
+		return err
+	}
+	env := recs[0].Envelope
+	sigFile := filepath.Join(dir, "record.sig")
+	if err := os.WriteFile(sigFile, armor(env.Signature), 0o644); err != nil {
+		return err
+	}
+	defer os.Remove(sigFile)
+	cmd := exec.CommandContext(ctx, "ssh-keygen", "-Y", "verify", "-f", allowed, "-I", principal, "-n", "git-proof", "-s", sigFile)
+	cmd.Stdin = bytes.NewReader(env.PAE())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("ssh-keygen -Y verify of a proof record: %w: %s", err, strings.TrimSpace(string(out)))
+	}
+	return nil
 }

@@ -12,7 +12,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -27,22 +30,25 @@ import (
 	"github.com/git-proof/git-proof/settings"
 	"github.com/git-proof/git-proof/sign"
 	"github.com/git-proof/git-proof/verify"
+	"github.com/open-policy-agent/opa/v1/ast"
+	"golang.org/x/crypto/ssh"
 )
 
 func main() {
 	var (
-		cpu  = flag.String("cpuprofile", "", "write a CPU profile of the Verify calls to this file")
-		mem  = flag.String("memprofile", "", "write an allocation profile to this file")
-		runs = flag.Int("runs", 1, "verify this many times (the profile covers all runs)")
+		cpu   = flag.String("cpuprofile", "", "write a CPU profile of the Verify calls to this file")
+		mem   = flag.String("memprofile", "", "write an allocation profile to this file")
+		runs  = flag.Int("runs", 1, "verify this many times (the profile covers all runs)")
+		micro = flag.Int("micro", 0, "before the runs, time each step alone, on one core, over this many records")
 	)
 	flag.Parse()
-	if err := run(context.Background(), flag.Args(), *cpu, *mem, *runs); err != nil {
+	if err := run(context.Background(), flag.Args(), *cpu, *mem, *runs, *micro); err != nil {
 		fmt.Fprintln(os.Stderr, "verifyprof:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string, cpu, mem string, runs int) error {
+func run(ctx context.Context, args []string, cpu, mem string, runs, micro int) error {
 	if len(args) == 0 {
 		args = []string{"HEAD"}
 	}
@@ -93,6 +99,11 @@ func run(ctx context.Context, args []string, cpu, mem string, runs int) error {
 		return err
 	}
 	lap(fmt.Sprintf("read %d notes alone (ls-tree + cat-file)", len(nm)))
+	if micro > 0 {
+		if err := microBench(ctx, commits[:min(micro, len(commits))], nm, allowed, eng); err != nil {
+			return err
+		}
+	}
 	if cpu != "" {
 		f, err := os.Create(cpu)
 		if err != nil {
@@ -133,6 +144,102 @@ func run(ctx context.Context, args []string, cpu, mem string, runs int) error {
 		}
 		defer f.Close()
 		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// microBench times each step of verifying a record alone, one record after
+// another on one goroutine, and prints µs and allocations per record.
+func microBench(ctx context.Context, commits []*gitx.Commit, nm map[string]*notes.Note, allowed *sign.AllowedSigners, eng *policy.Engine) error {
+	n := len(commits)
+	type rec struct {
+		note   []byte
+		line   []byte
+		env    *proofpack.Envelope
+		st     *proofpack.Statement
+		pub    ssh.PublicKey
+		input  *policy.Input
+		inJSON []byte
+	}
+	recs := make([]rec, n)
+	for i, c := range commits {
+		note := nm[c.ID]
+		if note == nil {
+			return fmt.Errorf("commit %s has no note", c.ID)
+		}
+		recs[i].note = note.Data
+		for _, l := range bytes.Split(note.Data, []byte("\n")) {
+			if len(l) > 0 && l[0] == '{' {
+				recs[i].line = l
+				break
+			}
+		}
+	}
+	step := func(name string, f func(r *rec) error) error {
+		runtime.GC()
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		start := time.Now()
+		for i := range recs {
+			if err := f(&recs[i]); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		d := time.Since(start)
+		runtime.ReadMemStats(&m1)
+		fmt.Printf("micro: %-46s %7.1f µs/record %8.1f KB/record %6d allocs/record\n", name,
+			float64(d.Nanoseconds())/1e3/float64(n), float64(m1.TotalAlloc-m0.TotalAlloc)/1024/float64(n), (m1.Mallocs-m0.Mallocs)/uint64(n))
+		return nil
+	}
+	var err error
+	steps := []struct {
+		name string
+		f    func(r *rec) error
+	}{
+		{"proofpack.ParseNote (whole note)", func(r *rec) error { _, err := proofpack.ParseNote(r.note); return err }},
+		{"  proofpack.ParseEnvelope (envelope line)", func(r *rec) (err error) { r.env, err = proofpack.ParseEnvelope(r.line); return err }},
+		{"  proofpack.ParseStatement (payload)", func(r *rec) (err error) { r.st, err = proofpack.ParseStatement(r.env.Payload); return err }},
+		{"    json.Unmarshal predicate alone", func(r *rec) error { var p proofpack.Predicate; return json.Unmarshal(r.st.Predicate, &p) }},
+		{"sign.VerifySSHSIG (PAE, sha512, ed25519)", func(r *rec) (err error) {
+			r.pub, err = sign.VerifySSHSIG(r.env.PAE(), r.env.Signature, sign.Namespace)
+			return err
+		}},
+		{"  of which: ed25519 verify of 64 bytes", func(r *rec) error {
+			ck := r.pub.(ssh.CryptoPublicKey).CryptoPublicKey().(ed25519.PublicKey)
+			ed25519.Verify(ck, make([]byte, 64), make([]byte, 64))
+			return nil
+		}},
+		{"AllowedSigners.Lookup", func(r *rec) error {
+			at, _ := time.Parse(time.RFC3339, r.st.Parsed.CreatedAt)
+			_, err := allowed.Lookup(r.pub, sign.Namespace, at)
+			return err
+		}},
+		{"policy.Engine.Eval (whole)", func(r *rec) error {
+			p := r.st.Parsed
+			parents := []string{}
+			if p.Base.Commit != "" {
+				parents = []string{p.Base.Commit}
+			}
+			r.input = &policy.Input{
+				Proofpack: r.st.Predicate,
+				Signer:    policy.Signer{Signed: true, Verified: true, Trusted: true, Principal: "bench", KeyID: ssh.FingerprintSHA256(r.pub)},
+				Commit:    policy.Commit{ID: p.Commit, Tree: p.Tree, Parents: parents},
+				Context:   "verify",
+			}
+			res, err := eng.Eval(ctx, r.input)
+			if err == nil && res.Decision != proofpack.AutoOK {
+				err = fmt.Errorf("decision %s: %v", res.Decision, res.Reasons())
+			}
+			return err
+		}},
+		{"  of which: json.Marshal(input)", func(r *rec) (err error) { r.inJSON, err = json.Marshal(r.input); return err }},
+		{"  of which: ast.ValueFromReader(input JSON)", func(r *rec) error { _, err := ast.ValueFromReader(bytes.NewReader(r.inJSON)); return err }},
+	}
+	fmt.Printf("micro: %d records, one goroutine\n", n)
+	for _, s := range steps {
+		if err = step(s.name, s.f); err != nil {
 			return err
 		}
 	}
