@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"embed"
@@ -60,11 +59,13 @@ func load(fsys fs.FS, dir string, tests bool) ([]Module, error) {
 
 // Input is what a policy sees as `input`.
 type Input struct {
-	Proofpack json.RawMessage `json:"proofpack"`
-	Signer    Signer          `json:"signer"`
-	Commit    Commit          `json:"commit"`
-	Ref       string          `json:"ref"`
-	Context   string          `json:"context"`
+	// Proofpack is the predicate: a struct with json tags (a
+	// *proofpack.Predicate) or its JSON as a json.RawMessage.
+	Proofpack any    `json:"proofpack"`
+	Signer    Signer `json:"signer"`
+	Commit    Commit `json:"commit"`
+	Ref       string `json:"ref"`
+	Context   string `json:"context"`
 }
 
 // Signer is what the verifier established about a record's signature.
@@ -100,6 +101,7 @@ func (r *Result) Reasons() []string {
 type Engine struct {
 	pq     rego.PreparedEvalQuery
 	digest string
+	conv   converter
 }
 
 // ErrPolicy: the policy does not compile or uses a forbidden builtin; fix
@@ -165,11 +167,7 @@ func restrictedCapabilities() *ast.Capabilities {
 // Eval decides one input. An undefined or malformed decision is BLOCK, never
 // an error that a caller could mistake for a pass.
 func (e *Engine) Eval(ctx context.Context, in *Input) (*Result, error) {
-	raw, err := json.Marshal(in)
-	if err != nil {
-		return nil, fmt.Errorf("policy input: %w", err)
-	}
-	val, err := ast.ValueFromReader(bytes.NewReader(raw))
+	val, err := e.conv.toValue(in)
 	if err != nil {
 		return nil, fmt.Errorf("policy input: %w", err)
 	}

@@ -241,12 +241,8 @@ func readConfig(ctx context.Context, repo *gitx.Repo, commit string) (*config.Co
 }
 
 func decide(ctx context.Context, eng *policy.Engine, p *proofpack.Predicate, c *gitx.Commit, signed bool) (*policy.Result, error) {
-	pj, err := jsonMarshal(p)
-	if err != nil {
-		return nil, err
-	}
 	return eng.Eval(ctx, &policy.Input{
-		Proofpack: pj,
+		Proofpack: p,
 		Signer:    policy.Signer{Signed: signed},
 		Commit:    policy.Commit{ID: c.ID, Tree: c.Tree, Parents: nonNil(c.Parents)},
 		Context:   "run",

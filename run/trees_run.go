@@ -2,7 +2,6 @@ package run
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -63,12 +62,4 @@ func runTree(ctx context.Context, repo *gitx.Repo, anchor string, tj treeJob, sp
 		res = append(res, o)
 	}
 	return res, nil
-}
-
-func jsonMarshal(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("encode predicate: %w", err)
-	}
-	return b, nil
 }

@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -62,7 +61,6 @@ type RecordResult struct {
 	// Predicate is set once the record parsed. It is attacker-controlled
 	// until Signer.Verified and Signer.Trusted are both true.
 	Predicate *proofpack.Predicate `json:"-"`
-	predRaw   json.RawMessage
 	env       *proofpack.Envelope
 }
 
@@ -186,30 +184,14 @@ func (v *Verifier) Verify(ctx context.Context, commits []*gitx.Commit) ([]*Commi
 		}
 	}
 
-	// Read every note in one pass.
-	t0 := time.Now()
-	ids := make([]string, len(commits))
-	for i, c := range commits {
-		ids[i] = c.ID
-	}
-	var noteMap map[string]*notes.Note
-	var err error
-	if len(ids) > 64 {
-		noteMap, err = v.store.ReadAll(ctx, v.opts.NotesTip, ids)
-	} else {
-		noteMap, err = v.store.Read(ctx, v.opts.NotesTip, ids)
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("read notes: %w", err)
-	}
-	tm.Read += time.Since(t0)
-
-	// Recompute diff digests in git while signatures are checked here.
+	// Recompute diff digests in git while notes are read and signatures
+	// checked here. Every commit whose base is known is diffed, note or
+	// not, so that git starts at once instead of after the notes are read.
 	type pair struct{ a, b string }
 	var pairs []gitx.TreePair
 	pairIdx := map[pair]int{}
 	for i, c := range commits {
-		if noteMap[c.ID] == nil || results[i].BaseTree == "" {
+		if results[i].BaseTree == "" {
 			continue
 		}
 		k := pair{results[i].BaseTree, c.Tree}
@@ -232,6 +214,25 @@ func (v *Verifier) Verify(ctx context.Context, commits []*gitx.Commit) ([]*Commi
 		})
 		diffDur = time.Since(t)
 	}()
+
+	// Read every note in one pass.
+	t0 := time.Now()
+	ids := make([]string, len(commits))
+	for i, c := range commits {
+		ids[i] = c.ID
+	}
+	var noteMap map[string]*notes.Note
+	var err error
+	if len(ids) > 64 {
+		noteMap, err = v.store.ReadAll(ctx, v.opts.NotesTip, ids)
+	} else {
+		noteMap, err = v.store.Read(ctx, v.opts.NotesTip, ids)
+	}
+	if err != nil {
+		diffWG.Wait()
+		return nil, nil, fmt.Errorf("read notes: %w", err)
+	}
+	tm.Read += time.Since(t0)
 
 	var readNs, sigNs, polNs atomic.Int64
 	v.parallel(len(commits), func(i int) {
@@ -331,7 +332,6 @@ func (v *Verifier) parseNote(r *CommitResult, n *notes.Note) []*RecordResult {
 			rr.FailedStep, rr.Error = StepParse, pr.Err.Error()
 		} else {
 			rr.Predicate = pr.Statement.Parsed
-			rr.predRaw = pr.Statement.Predicate
 			if _, err := time.Parse(time.RFC3339, rr.Predicate.CreatedAt); err != nil {
 				rr.FailedStep, rr.Error = StepParse, fmt.Sprintf("createdAt %q is not an RFC 3339 time", rr.Predicate.CreatedAt)
 			}
@@ -402,7 +402,7 @@ func (v *Verifier) checkPolicy(ctx context.Context, rr *RecordResult, c *gitx.Co
 		parents = []string{}
 	}
 	res, err := v.opts.Policy.Eval(ctx, &policy.Input{
-		Proofpack: rr.predRaw,
+		Proofpack: rr.Predicate,
 		Signer:    policy.Signer{Signed: true, Verified: rr.Signer.Verified, Trusted: rr.Signer.Trusted, Principal: rr.Signer.Principal, KeyID: rr.Signer.KeyID},
 		Commit:    policy.Commit{ID: c.ID, Tree: c.Tree, Parents: parents},
 		Ref:       v.opts.Ref,
