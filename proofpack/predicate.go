@@ -31,8 +31,34 @@ type Predicate struct {
 	Contract      Contract     `json:"contract"`
 	Environment   Environment  `json:"environment"`
 	Checks        []Check      `json:"checks"`
+	Risk          Risk         `json:"risk"`
 	Policy        PolicyResult `json:"policy"`
 	Decision      string       `json:"decision"`
+}
+
+// Risk is how much could go wrong with the change, from 0 (nothing) to 1,
+// and why; the risk package computes it and documents the formula.
+type Risk struct {
+	Score   float64      `json:"score"`
+	Factors []RiskFactor `json:"factors"`
+	// Sensitive lists changed paths that match a sensitive glob (at most
+	// MaxNames; SensitiveCount is exact).
+	Sensitive      []SensitivePath `json:"sensitive"`
+	SensitiveCount int             `json:"sensitiveCount"`
+}
+
+// RiskFactor is one term of the risk score.
+type RiskFactor struct {
+	Name   string  `json:"name"`   // e.g. "blast-radius", "sensitive-paths", "no-repro"
+	Points float64 `json:"points"` // this factor's share of the score
+	Detail string  `json:"detail"` // for people: "12 files, 480 lines, 3 packages"
+}
+
+// SensitivePath is a changed path that matched a sensitive glob.
+type SensitivePath struct {
+	Path     string `json:"path"`
+	Glob     string `json:"glob"`
+	Category string `json:"category"` // policy | ci | hooks | deps | custom
 }
 
 // Tool names the program that made the record.
@@ -150,6 +176,16 @@ func (p *Predicate) Normalize() {
 	}
 	if p.Policy.Reasons == nil {
 		p.Policy.Reasons = []string{}
+	}
+	if p.Risk.Factors == nil {
+		p.Risk.Factors = []RiskFactor{}
+	}
+	p.Risk.SensitiveCount = max(p.Risk.SensitiveCount, len(p.Risk.Sensitive))
+	if p.Risk.Sensitive == nil {
+		p.Risk.Sensitive = []SensitivePath{}
+	}
+	if len(p.Risk.Sensitive) > MaxNames {
+		p.Risk.Sensitive = p.Risk.Sensitive[:MaxNames]
 	}
 	for i := range p.Checks {
 		c := &p.Checks[i]
