@@ -66,6 +66,27 @@ type Input struct {
 	Commit    Commit `json:"commit"`
 	Ref       string `json:"ref"`
 	Context   string `json:"context"`
+	// Approvals are the human sign-offs on the commit's tree transition
+	// whose signature is valid and whose approver is trusted to approve.
+	Approvals []Approval `json:"approvals"`
+	// Rule is what the ref being decided requires.
+	Rule Rule `json:"rule"`
+}
+
+// Approval is one verified, trusted sign-off.
+type Approval struct {
+	Principal string `json:"principal"`
+	KeyID     string `json:"keyid"`
+	Reason    string `json:"reason"`
+	CreatedAt string `json:"createdAt"`
+}
+
+// Rule is the requirement of the ref being updated (or of a plain
+// verification): Require is "AUTO_OK" (only AUTO_OK passes) or "approval"
+// (REVIEW passes with a trusted approval by someone other than the
+// record's signer; BLOCK never passes).
+type Rule struct {
+	Require string `json:"require"`
 }
 
 // Signer is what the verifier established about a record's signature.
