@@ -92,6 +92,11 @@ func Summary(p *Predicate, envDigest string) string {
 // EncodeRecord returns the two lines (summary, envelope) that a writer
 // appends to a note, with a trailing newline.
 func EncodeRecord(p *Predicate, env *dsse.Envelope) ([]byte, error) {
+	return encodeLines(env, func(digest string) string { return Summary(p, digest) })
+}
+
+// encodeLines encodes env as one line under the summary made from its digest.
+func encodeLines(env *dsse.Envelope, summary func(digest string) string) ([]byte, error) {
 	line, err := EncodeEnvelope(env)
 	if err != nil {
 		return nil, err
@@ -101,7 +106,7 @@ func EncodeRecord(p *Predicate, env *dsse.Envelope) ([]byte, error) {
 		return nil, fmt.Errorf("encode record: %w", err)
 	}
 	var b bytes.Buffer
-	b.WriteString(Summary(p, e.Digest))
+	b.WriteString(summary(e.Digest))
 	b.WriteByte('\n')
 	b.Write(line)
 	b.WriteByte('\n')

@@ -24,7 +24,13 @@ const (
 // lookup) and its tree (the binding that survives a reword or squash).
 func NewStatementPayload(p *Predicate) ([]byte, error) {
 	p.Normalize()
-	pj, err := json.Marshal(p)
+	return statementPayload(PredicateType, p.Commit, p.Tree, p)
+}
+
+// statementPayload builds the compact statement bytes for a predicate of
+// predType about commit and its tree.
+func statementPayload(predType, commit, tree string, predicate any) ([]byte, error) {
+	pj, err := json.Marshal(predicate)
 	if err != nil {
 		return nil, fmt.Errorf("encode predicate: %w", err)
 	}
@@ -35,10 +41,10 @@ func NewStatementPayload(p *Predicate) ([]byte, error) {
 	st := &intoto.Statement{
 		Type: intoto.StatementTypeUri,
 		Subject: []*intoto.ResourceDescriptor{
-			{Name: SubjectCommit, Digest: map[string]string{"gitCommit": p.Commit}},
-			{Name: SubjectTree, Digest: map[string]string{"gitTree": p.Tree}},
+			{Name: SubjectCommit, Digest: map[string]string{"gitCommit": commit}},
+			{Name: SubjectTree, Digest: map[string]string{"gitTree": tree}},
 		},
-		PredicateType: PredicateType,
+		PredicateType: predType,
 		Predicate:     pred,
 	}
 	out, err := protojson.MarshalOptions{}.Marshal(st)
@@ -60,7 +66,10 @@ type Statement struct {
 	Subject       []Subject       `json:"subject"`
 	PredicateType string          `json:"predicateType"`
 	Predicate     json.RawMessage `json:"predicate"`
-	Parsed        *Predicate      `json:"-"`
+	// Parsed is set for a proof record (PredicateType), Approval for a
+	// sign-off (ApprovalPredicateType); exactly one of them.
+	Parsed   *Predicate `json:"-"`
+	Approval *Approval  `json:"-"`
 }
 
 // Subject is one in-toto ResourceDescriptor (name + digests).
@@ -103,8 +112,17 @@ func ParseStatement(payload []byte) (*Statement, error) {
 	if st.Type != StatementType {
 		return nil, fmt.Errorf("%w: _type %q, want %q", ErrNotProofpack, st.Type, StatementType)
 	}
-	if st.PredicateType != PredicateType {
-		return nil, fmt.Errorf("%w: predicateType %q, want %q", ErrNotProofpack, st.PredicateType, PredicateType)
+	switch st.PredicateType {
+	case PredicateType:
+	case ApprovalPredicateType:
+		a, err := parseApproval(&st)
+		if err != nil {
+			return nil, err
+		}
+		st.Approval = a
+		return &st, nil
+	default:
+		return nil, fmt.Errorf("%w: predicateType %q, want %q or %q", ErrNotProofpack, st.PredicateType, PredicateType, ApprovalPredicateType)
 	}
 	var p Predicate
 	if err := json.Unmarshal(st.Predicate, &p); err != nil {

@@ -351,6 +351,19 @@ func parseSSHTime(s string, loc *time.Location) (int64, error) {
 // "cert-authority unsupported" if the key (or its certificate's CA) is only
 // on cert-authority lines, else "unknown key".
 func (a *AllowedSigners) Lookup(key ssh.PublicKey, namespace string, at time.Time) (principal string, err error) {
+	return a.lookup(key, namespace, at, false)
+}
+
+// LookupExplicit is Lookup for a namespace that a line must name in its
+// namespaces= option: a line without the option, which trusts the key for
+// every namespace, does not count. git-proof uses it for ApproveNamespace,
+// so that a key trusted to sign proofs (an agent's, say) is not thereby
+// trusted to approve them.
+func (a *AllowedSigners) LookupExplicit(key ssh.PublicKey, namespace string, at time.Time) (principal string, err error) {
+	return a.lookup(key, namespace, at, true)
+}
+
+func (a *AllowedSigners) lookup(key ssh.PublicKey, namespace string, at time.Time, explicit bool) (principal string, err error) {
 	if at.IsZero() {
 		at = time.Now()
 	}
@@ -378,6 +391,9 @@ func (a *AllowedSigners) Lookup(key ssh.PublicKey, namespace string, at time.Tim
 		}
 		var r *TrustError
 		switch {
+		case explicit && e.Namespaces == nil:
+			r = &TrustError{Reason: ErrNamespaceNotAllowed.Error(), Line: e.Line,
+				detail: fmt.Sprintf("%q must be listed in the line's namespaces= option", namespace)}
 		case e.Namespaces != nil && matchPatternList(namespace, strings.Join(e.Namespaces, ",")) != 1:
 			r = &TrustError{Reason: ErrNamespaceNotAllowed.Error(), Line: e.Line,
 				detail: fmt.Sprintf("%q does not match namespaces=%q", namespace, strings.Join(e.Namespaces, ","))}

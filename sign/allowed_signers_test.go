@@ -281,6 +281,42 @@ func TestLookup(t *testing.T) {
 	}
 }
 
+// TestLookupExplicit: only a line that names the namespace grants it; a
+// line trusting the key for every namespace does not.
+func TestLookupExplicit(t *testing.T) {
+	k1, k2, k3 := seededKey(t, 1), seededKey(t, 2), seededKey(t, 3)
+	file := strings.Join([]string{
+		"agent@example.com " + authorizedKey(k1),
+		`alice@example.com namespaces="git-proof,git-proof-approve" ` + authorizedKey(k2),
+		`bob@example.com namespaces="git-proof-*" ` + authorizedKey(k3),
+		`bob@example.com namespaces="!git-proof-approve,*" ` + authorizedKey(k1),
+	}, "\n")
+	as, err := parseAllowedSigners(strings.NewReader(file), "", time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := utc("2026-01-01T00:00:00Z")
+	for _, tc := range []struct {
+		name    string
+		key     ssh.PublicKey
+		want    string
+		wantErr error
+	}{
+		{"no namespaces= option: not an approver", k1, "", ErrNamespaceNotAllowed},
+		{"listed explicitly", k2, "alice@example.com", nil},
+		{"listed by pattern", k3, "bob@example.com", nil},
+	} {
+		got, err := as.LookupExplicit(tc.key, ApproveNamespace, now)
+		if got != tc.want || !errors.Is(err, tc.wantErr) {
+			t.Errorf("%s: LookupExplicit = %q, %v; want %q, %v", tc.name, got, err, tc.want, tc.wantErr)
+		}
+	}
+	// Lookup still trusts the unrestricted line for any namespace.
+	if got, err := as.Lookup(k1, ApproveNamespace, now); err != nil || got != "agent@example.com" {
+		t.Errorf("Lookup = %q, %v", got, err)
+	}
+}
+
 func TestMatchPatternList(t *testing.T) {
 	tests := []struct {
 		s, list string

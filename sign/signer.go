@@ -36,6 +36,8 @@ type SSHSignerOptions struct {
 	// Program is the ssh-keygen to run (git's gpg.ssh.program); "" means
 	// "ssh-keygen" from PATH.
 	Program string
+	// Namespace is the SSHSIG namespace to sign in; "" means Namespace.
+	Namespace string
 	// Env is added to the inherited environment of Program, e.g.
 	// "SSH_AUTH_SOCK=…"; later entries win. nil inherits it unchanged.
 	Env []string
@@ -45,11 +47,12 @@ type SSHSignerOptions struct {
 // gpg.format=ssh, so ssh-agent, FIDO keys and passphrase prompts all work
 // without git-proof handling private keys. It is safe for concurrent use.
 type SSHSigner struct {
-	program string
-	env     []string // nil: inherit
-	keyFile string   // -f argument; "" for a literal key
-	literal []byte   // the literal public key, written to a temp file per Sign
-	pub     ssh.PublicKey
+	program   string
+	namespace string
+	env       []string // nil: inherit
+	keyFile   string   // -f argument; "" for a literal key
+	literal   []byte   // the literal public key, written to a temp file per Sign
+	pub       ssh.PublicKey
 }
 
 // NewSSHSigner validates opts and resolves the signing public key up front,
@@ -65,7 +68,10 @@ func NewSSHSigner(ctx context.Context, opts SSHSignerOptions) (*SSHSigner, error
 	if err != nil {
 		return nil, fmt.Errorf("ssh signing program: %w", err)
 	}
-	s := &SSHSigner{program: path}
+	s := &SSHSigner{program: path, namespace: opts.Namespace}
+	if s.namespace == "" {
+		s.namespace = Namespace
+	}
 	if opts.Env != nil {
 		s.env = append(os.Environ(), opts.Env...)
 	}
@@ -162,12 +168,12 @@ func readLimited(path string) ([]byte, error) {
 	return b, nil
 }
 
-// Sign signs data (DSSE's PAE bytes) in the git-proof namespace and returns
+// Sign signs data (DSSE's PAE bytes) in the signer's namespace and returns
 // the SSHSIG wire blob. The result is verified in Go before it is returned,
 // so a .pub that does not match its private key, or a program that signs
 // with another key, fails here rather than at every later verification.
 func (s *SSHSigner) Sign(ctx context.Context, data []byte) ([]byte, error) {
-	args := []string{"-Y", "sign", "-n", Namespace, "-f", s.keyFile}
+	args := []string{"-Y", "sign", "-n", s.namespace, "-f", s.keyFile}
 	if s.literal != nil {
 		// As git: ssh-keygen needs the key in a file, and -U says the
 		// private half is in the agent, so it does not look for a file.
@@ -204,7 +210,7 @@ func (s *SSHSigner) Sign(ctx context.Context, data []byte) ([]byte, error) {
 	if block == nil || block.Type != sshsig.PEMType {
 		return nil, fmt.Errorf("sign: %s -Y sign printed no %s block", filepath.Base(s.program), sshsig.PEMType)
 	}
-	pub, err := VerifySSHSIG(data, block.Bytes, Namespace)
+	pub, err := VerifySSHSIG(data, block.Bytes, s.namespace)
 	if err != nil {
 		return nil, fmt.Errorf("sign: %s made an unusable signature: %w", filepath.Base(s.program), err)
 	}

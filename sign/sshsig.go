@@ -14,6 +14,11 @@ import (
 // signature ("git") or a file signature ("file"), and vice versa.
 const Namespace = "git-proof"
 
+// ApproveNamespace is the SSHSIG namespace of human sign-offs (`git proof
+// approve`). Being trusted to sign proofs (Namespace) does not make a key
+// an approver: see AllowedSigners.LookupExplicit.
+const ApproveNamespace = "git-proof-approve"
+
 // VerifySSHSIG checks that blob, an SSHSIG wire-format signature (the
 // base64-decoded body of `ssh-keygen -Y sign` armor), is a valid signature
 // over data in namespace, and returns the public key embedded in it.

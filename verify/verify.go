@@ -14,7 +14,6 @@ import (
 	"github.com/git-proof/git-proof/policy"
 	"github.com/git-proof/git-proof/proofpack"
 	"github.com/git-proof/git-proof/sign"
-	"golang.org/x/crypto/ssh"
 )
 
 // Step names a verification step; a failing record reports the first step
@@ -30,6 +29,12 @@ const (
 	StepBinding   Step = "binding"   // the record's tree transition is the commit's
 	StepDiff      Step = "diff"      // the diff digest recomputed from the trees matches
 	StepPolicy    Step = "policy"    // the verifier's policy decides AUTO_OK
+)
+
+// What a ref can require of its commits' proofs.
+const (
+	RequireAutoOK   = "AUTO_OK"  // only AUTO_OK passes
+	RequireApproval = "approval" // AUTO_OK, or REVIEW with a trusted approval
 )
 
 // ResultMediaType versions the JSON form of results.
@@ -75,6 +80,14 @@ type CommitResult struct {
 	Records    []*RecordResult `json:"records"`
 	// Best indexes the record that passed, or the one that got furthest.
 	Best int `json:"best"`
+	// Approvals are the sign-offs in the note, each verified like a record
+	// (signature in the approve namespace, approver trusted to approve,
+	// binding, diff); only those with OK reach the policy.
+	Approvals []*ApprovalResult `json:"approvals"`
+	// FoundBy says where the records came from when the commit has no note
+	// of its own: "transition" when they were found on another commit with
+	// the same tree transition (a squash or rebase merge).
+	FoundBy string `json:"foundBy,omitempty"`
 }
 
 // BestRecord returns the passing record, or the one that got furthest.
@@ -113,6 +126,24 @@ type Options struct {
 	Context string
 	// Ref is the ref being updated, for the policy input.
 	Ref string
+	// Rule is what the ref requires, for the policy input; a zero Rule
+	// requires "approval" (REVIEW passes with a trusted approval).
+	Rule policy.Rule
+	// Approvers are principal patterns (ssh_config PATTERNS, as in
+	// allowed_signers) whose keys, trusted to sign proofs, may also
+	// approve. Keys listed with namespaces="git-proof-approve" may approve
+	// without being named here.
+	Approvers []string
+	// Transitions, when set, finds records for a commit that has no note:
+	// the notes of other commits with the same tree transition, as a squash
+	// or rebase merge leaves them.
+	Transitions TransitionIndex
+}
+
+// TransitionIndex lists the commits whose notes may hold records for the
+// tree transition baseTree → tree (notes.TransitionIndex is one).
+type TransitionIndex interface {
+	Commits(ctx context.Context, notesTip, baseTree, tree string) ([]string, error)
 }
 
 // Verifier verifies commits; build it once, use it for many commits.
@@ -132,6 +163,13 @@ func New(repo *gitx.Repo, opts Options) (*Verifier, error) {
 	}
 	if opts.Context == "" {
 		opts.Context = "verify"
+	}
+	switch opts.Rule.Require {
+	case "":
+		opts.Rule.Require = RequireApproval
+	case RequireAutoOK, RequireApproval:
+	default:
+		return nil, fmt.Errorf("verify: rule %q is not %s or %s", opts.Rule.Require, RequireAutoOK, RequireApproval)
 	}
 	return &Verifier{repo: repo, opts: opts, store: notes.New(repo, opts.NotesRef, proofpack.MaxNoteBytes)}, nil
 }
@@ -228,6 +266,9 @@ func (v *Verifier) Verify(ctx context.Context, commits []*gitx.Commit) ([]*Commi
 	} else {
 		noteMap, err = v.store.Read(ctx, v.opts.NotesTip, ids)
 	}
+	if err == nil && v.opts.Transitions != nil {
+		err = v.findByTransition(ctx, commits, results, noteMap)
+	}
 	if err != nil {
 		diffWG.Wait()
 		return nil, nil, fmt.Errorf("read notes: %w", err)
@@ -237,11 +278,14 @@ func (v *Verifier) Verify(ctx context.Context, commits []*gitx.Commit) ([]*Commi
 	var readNs, sigNs, polNs atomic.Int64
 	v.parallel(len(commits), func(i int) {
 		t := time.Now()
-		recs := v.parseNote(results[i], noteMap[commits[i].ID])
+		recs, apps := v.parseNote(results[i], noteMap[commits[i].ID])
 		readNs.Add(int64(time.Since(t)))
 		t = time.Now()
 		for _, rr := range recs {
 			v.checkSignature(rr)
+		}
+		for _, ar := range apps {
+			v.checkApprovalSignature(ar)
 		}
 		sigNs.Add(int64(time.Since(t)))
 	})
@@ -257,6 +301,17 @@ func (v *Verifier) Verify(ctx context.Context, commits []*gitx.Commit) ([]*Commi
 		if k, ok := pairIdx[pair{r.BaseTree, c.Tree}]; ok {
 			digest = digests[k]
 		}
+		var approvals []policy.Approval
+		for _, ar := range r.Approvals {
+			if ar.FailedStep != "" {
+				continue
+			}
+			v.checkApprovalBinding(ar, c, r.BaseTree, digest)
+			if ar.OK {
+				approvals = append(approvals, policy.Approval{Principal: ar.Signer.Principal, KeyID: ar.Signer.KeyID,
+					Reason: ar.Approval.Reason, CreatedAt: ar.Approval.CreatedAt})
+			}
+		}
 		for _, rr := range r.Records {
 			if rr.FailedStep != "" {
 				continue
@@ -266,7 +321,7 @@ func (v *Verifier) Verify(ctx context.Context, commits []*gitx.Commit) ([]*Commi
 				continue
 			}
 			t := time.Now()
-			v.checkPolicy(ctx, rr, c)
+			v.checkPolicy(ctx, rr, c, approvals)
 			polNs.Add(int64(time.Since(t)))
 		}
 		r.pick()
@@ -302,152 +357,4 @@ func (v *Verifier) parallel(n int, f func(i int)) {
 		}()
 	}
 	wg.Wait()
-}
-
-// parseNote fills r.Records from the note (steps read and parse).
-func (v *Verifier) parseNote(r *CommitResult, n *notes.Note) []*RecordResult {
-	if r.Error != "" {
-		r.FailedStep = StepRead
-		return nil
-	}
-	if n == nil {
-		r.FailedStep, r.Error = StepRead, "no proof note: run `git proof run "+short(r.Commit)+"`"
-		return nil
-	}
-	if n.TooLarge {
-		r.FailedStep, r.Error = StepRead, fmt.Sprintf("note is %d bytes, over the %d byte limit: not read", n.Size, proofpack.MaxNoteBytes)
-		return nil
-	}
-	recs, err := proofpack.ParseNote(n.Data)
-	if err != nil && len(recs) == 0 {
-		r.FailedStep, r.Error = StepRead, err.Error()
-		return nil
-	}
-	for _, pr := range recs {
-		rr := &RecordResult{Line: pr.Line}
-		if pr.Envelope != nil {
-			rr.Envelope = pr.Envelope.Digest
-		}
-		if pr.Err != nil {
-			rr.FailedStep, rr.Error = StepParse, pr.Err.Error()
-		} else {
-			rr.Predicate = pr.Statement.Parsed
-			if _, err := time.Parse(time.RFC3339, rr.Predicate.CreatedAt); err != nil {
-				rr.FailedStep, rr.Error = StepParse, fmt.Sprintf("createdAt %q is not an RFC 3339 time", rr.Predicate.CreatedAt)
-			}
-		}
-		r.Records = append(r.Records, rr)
-		rr.env = pr.Envelope
-	}
-	return r.Records
-}
-
-// checkSignature runs the signature and signer steps.
-func (v *Verifier) checkSignature(rr *RecordResult) {
-	if rr.FailedStep != "" {
-		return
-	}
-	env := rr.env
-	if env.Unsigned() {
-		rr.FailedStep, rr.Error = StepSignature, "the record is unsigned"
-		return
-	}
-	pub, err := sign.VerifySSHSIG(env.PAE(), env.Signature, sign.Namespace)
-	if err != nil {
-		rr.FailedStep, rr.Error = StepSignature, err.Error()
-		return
-	}
-	rr.Signer = Signer{KeyID: ssh.FingerprintSHA256(pub), KeyType: pub.Type(), Verified: true}
-	if v.opts.AllowedSigners == nil {
-		rr.Signer.Reason = "no allowed signers file is configured (set proof.allowedSignersFile)"
-		rr.FailedStep, rr.Error = StepSigner, "signer "+rr.Signer.KeyID+" is not trusted: "+rr.Signer.Reason
-		return
-	}
-	at, _ := time.Parse(time.RFC3339, rr.Predicate.CreatedAt)
-	principal, err := v.opts.AllowedSigners.Lookup(pub, sign.Namespace, at)
-	if err != nil {
-		rr.Signer.Reason = err.Error()
-		rr.FailedStep, rr.Error = StepSigner, "signer "+rr.Signer.KeyID+" is not trusted: "+err.Error()
-		return
-	}
-	rr.Signer.Principal, rr.Signer.Trusted = principal, true
-}
-
-// checkBinding runs the binding and diff steps.
-func (v *Verifier) checkBinding(rr *RecordResult, c *gitx.Commit, baseTree, digest string) {
-	p := rr.Predicate
-	if p.Tree != c.Tree || p.Base.Tree != baseTree {
-		if p.Commit != c.ID {
-			rr.FailedStep, rr.Error = StepBinding, fmt.Sprintf("stale: proof is for %s, whose change differs", short(p.Commit))
-		} else {
-			rr.FailedStep, rr.Error = StepBinding, fmt.Sprintf("record's transition %s → %s is not the commit's %s → %s", short(p.Base.Tree), short(p.Tree), short(baseTree), short(c.Tree))
-		}
-		return
-	}
-	if p.Commit != c.ID {
-		rr.ProvenAs = p.Commit
-	}
-	if digest == "" {
-		rr.FailedStep, rr.Error = StepDiff, "diff digest could not be recomputed"
-		return
-	}
-	if p.Diff.SHA256 != digest {
-		rr.FailedStep, rr.Error = StepDiff, fmt.Sprintf("diff digest %s does not match the trees' %s", short(p.Diff.SHA256), short(digest))
-	}
-}
-
-func (v *Verifier) checkPolicy(ctx context.Context, rr *RecordResult, c *gitx.Commit) {
-	parents := c.Parents
-	if parents == nil {
-		parents = []string{}
-	}
-	res, err := v.opts.Policy.Eval(ctx, &policy.Input{
-		Proofpack: rr.Predicate,
-		Signer:    policy.Signer{Signed: true, Verified: rr.Signer.Verified, Trusted: rr.Signer.Trusted, Principal: rr.Signer.Principal, KeyID: rr.Signer.KeyID},
-		Commit:    policy.Commit{ID: c.ID, Tree: c.Tree, Parents: parents},
-		Ref:       v.opts.Ref,
-		Context:   v.opts.Context,
-	})
-	if err != nil {
-		rr.FailedStep, rr.Error = StepPolicy, err.Error()
-		return
-	}
-	rr.Policy = res
-	if res.Decision != proofpack.AutoOK {
-		rr.FailedStep, rr.Error = StepPolicy, "policy decided "+res.Decision
-		return
-	}
-	rr.OK = true
-}
-
-var stepOrder = map[Step]int{"": 100, StepRead: 0, StepParse: 1, StepSignature: 2, StepSigner: 3, StepBinding: 4, StepDiff: 5, StepPolicy: 6}
-
-// pick chooses the record that passed, else the one that got furthest.
-func (r *CommitResult) pick() {
-	if r.FailedStep == StepRead {
-		return
-	}
-	best := -1
-	for i, rr := range r.Records {
-		if best < 0 || stepOrder[rr.FailedStep] > stepOrder[r.Records[best].FailedStep] {
-			best = i
-		}
-	}
-	r.Best = best
-	if best < 0 {
-		r.FailedStep = StepRead
-		return
-	}
-	b := r.Records[best]
-	r.OK = b.OK
-	if !b.OK {
-		r.FailedStep, r.Error = b.FailedStep, b.Error
-	}
-}
-
-func short(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }
