@@ -5,11 +5,23 @@
 # input.commit     {id, tree, parents}
 # input.context    "run" | "verify" | "pre-push" | "pre-receive"
 #
+# input.approvals  trusted sign-offs [{principal, keyid, reason, createdAt}]
+# input.rule       {require: "AUTO_OK" | "approval"}: what the ref requires
+# data.config      settings: riskThreshold (default 0.7)
+#
 # decision is BLOCK when anything is denied, REVIEW when anything needs a
-# human, AUTO_OK otherwise. Every reason is a sentence a person can act on.
+# human, AUTO_OK otherwise. Under an "approval" rule, a REVIEW that someone
+# other than the record's signer approved is AUTO_OK; nothing overrides a
+# deny. Every reason is a sentence a person can act on.
 package proof
 
 checks := object.get(input, ["proofpack", "checks"], [])
+
+risk := object.get(input, ["proofpack", "risk"], {})
+
+default risk_threshold := 0.7
+
+risk_threshold := data.config.riskThreshold
 
 default decision := "BLOCK"
 
@@ -18,11 +30,28 @@ decision := "BLOCK" if count(deny) > 0
 decision := "REVIEW" if {
 	count(deny) == 0
 	count(review) > 0
+	count(approved_by) == 0
 }
 
 decision := "AUTO_OK" if {
 	count(deny) == 0
 	count(review) == 0
+}
+
+decision := "AUTO_OK" if {
+	count(deny) == 0
+	count(review) > 0
+	count(approved_by) > 0
+}
+
+# Who approved, among those whose approval counts: the ref takes approvals,
+# and the approver is not the record's signer (no one approves their own
+# change, and an agent's key never approves its own proof).
+approved_by contains a.principal if {
+	object.get(input, ["rule", "require"], "") == "approval"
+	some a in object.get(input, "approvals", [])
+	a.keyid != object.get(input, ["signer", "keyid"], "")
+	a.principal != object.get(input, ["signer", "principal"], "")
 }
 
 deny contains msg if {
@@ -70,3 +99,25 @@ any_fixed if {
 }
 
 base_passed(c) if c.base.status == "pass"
+
+review contains msg if {
+	score := object.get(risk, "score", 0)
+	score > risk_threshold
+	names := [sprintf("%s %.2f", [f.name, f.points]) | some f in object.get(risk, "factors", []); f.points > 0]
+	msg := sprintf("risk %.2f is above the threshold %.2f (%s)", [score, risk_threshold, concat(", ", names)])
+}
+
+# Changes to what decides or runs the checks need a person, whatever else.
+careful := {
+	"policy": "the project's git-proof configuration",
+	"ci": "CI configuration",
+	"hooks": "git hooks",
+	"custom": "paths the project marked sensitive",
+}
+
+review contains msg if {
+	some category, what in careful
+	paths := [s.path | some s in object.get(risk, "sensitive", []); s.category == category]
+	count(paths) > 0
+	msg := sprintf("the change touches %s (%s): a person must review it", [what, concat(", ", paths)])
+}

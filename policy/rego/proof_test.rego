@@ -59,3 +59,55 @@ test_every_non_auto_ok_has_reasons if {
 	c := check({"fixed": [], "counts": {"fixed": 0, "regressed": 0, "added": 0, "removed": 0}})
 	count(proof.review) > 0 with input as {"proofpack": {"checks": [c]}, "signer": signed}
 }
+
+approval := {"principal": "bob@example.com", "keyid": "SHA256:bob", "reason": "read it", "createdAt": "2026-01-01T00:00:00Z"}
+
+signed_by_agent := {"signed": true, "verified": true, "trusted": true, "principal": "agent@example.com", "keyid": "SHA256:agent"}
+
+no_fix := check({"fixed": [], "counts": {"fixed": 0, "regressed": 0, "added": 0, "removed": 0}})
+
+test_review_approved_under_approval_rule if {
+	inp := {"proofpack": {"checks": [no_fix]}, "signer": signed_by_agent, "approvals": [approval], "rule": {"require": "approval"}}
+	proof.decision == "AUTO_OK" with input as inp
+	proof.approved_by == {"bob@example.com"} with input as inp
+	count(proof.review) > 0 with input as inp
+}
+
+test_approval_ignored_under_auto_ok_rule if {
+	inp := {"proofpack": {"checks": [no_fix]}, "signer": signed_by_agent, "approvals": [approval], "rule": {"require": "AUTO_OK"}}
+	proof.decision == "REVIEW" with input as inp
+}
+
+test_self_approval_does_not_count if {
+	self := object.union(approval, {"principal": "agent@example.com"})
+	inp := {"proofpack": {"checks": [no_fix]}, "signer": signed_by_agent, "approvals": [self], "rule": {"require": "approval"}}
+	proof.decision == "REVIEW" with input as inp
+	same_key := object.union(approval, {"keyid": "SHA256:agent"})
+	proof.decision == "REVIEW" with input as object.union(inp, {"approvals": [same_key]})
+}
+
+test_approval_never_overrides_deny if {
+	c := check({"regressed": ["m.TestOld"], "counts": {"fixed": 1, "regressed": 1, "added": 1, "removed": 0}})
+	inp := {"proofpack": {"checks": [c]}, "signer": signed_by_agent, "approvals": [approval], "rule": {"require": "approval"}}
+	proof.decision == "BLOCK" with input as inp
+}
+
+test_high_risk_reviews if {
+	r := {"score": 0.9, "factors": [{"name": "blast-radius", "points": 0.9, "detail": "300 files"}], "sensitive": []}
+	proof.decision == "REVIEW" with input as {"proofpack": {"checks": [check({})], "risk": r}, "signer": signed}
+	proof.decision == "AUTO_OK" with input as {"proofpack": {"checks": [check({})], "risk": r}, "signer": signed}
+		with data.config.riskThreshold as 0.95
+}
+
+test_sensitive_paths_review if {
+	r := {"score": 0.1, "factors": [], "sensitive": [{"path": ".github/workflows/ci.yml", "glob": ".github/workflows/**", "category": "ci"}]}
+	inp := {"proofpack": {"checks": [check({})], "risk": r}, "signer": signed}
+	proof.decision == "REVIEW" with input as inp
+	some msg in proof.review with input as inp
+	contains(msg, ".github/workflows/ci.yml")
+}
+
+test_dependency_changes_only_raise_risk if {
+	r := {"score": 0.1, "factors": [], "sensitive": [{"path": "go.mod", "glob": "**/go.mod", "category": "deps"}]}
+	proof.decision == "AUTO_OK" with input as {"proofpack": {"checks": [check({})], "risk": r}, "signer": signed}
+}
