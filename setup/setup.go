@@ -25,9 +25,6 @@ type Change struct {
 	Detail string `json:"detail"`
 }
 
-// RemoteNotesRef is where a remote's proofs are fetched to.
-func RemoteNotesRef(remote string) string { return "refs/notes/remotes/" + remote + "/proof" }
-
 // Init sets the repository up and returns what it changed (nothing on a
 // second run).
 func Init(ctx context.Context, repo *gitx.Repo, opts Options) ([]Change, error) {
@@ -76,7 +73,7 @@ func Init(ctx context.Context, repo *gitx.Repo, opts Options) ([]Change, error) 
 	for _, r := range remotes {
 		// Forced like every remote-tracking refspec; it never touches the
 		// local refs/notes/proof, which only `git notes merge` updates.
-		if err := addIfMissing("remote."+r+".fetch", "+"+notes.Ref+":"+RemoteNotesRef(r)); err != nil {
+		if err := addIfMissing("remote."+r+".fetch", "+"+notes.Ref+":"+notes.RemoteRef(r)); err != nil {
 			return nil, err
 		}
 	}
