@@ -22,8 +22,11 @@ const MaxBytes = 256 << 10
 // Config is .proof/config.yaml.
 type Config struct {
 	// Tests are globs naming test files; nil means the defaults.
-	Tests  []string `yaml:"tests"`
-	Checks []Check  `yaml:"checks"`
+	Tests []string `yaml:"tests"`
+	// Sensitive are globs of paths the policy treats with care (risk
+	// category "custom"), in addition to the defaults.
+	Sensitive []string `yaml:"sensitive"`
+	Checks    []Check  `yaml:"checks"`
 }
 
 // Check is one configured check.
@@ -86,8 +89,9 @@ func Parse(r io.Reader, file string) (*Config, error) {
 		return nil, &Error{File: file, Line: doc.Line, Msg: "the config must be a mapping with keys tests and checks"}
 	}
 	var raw struct {
-		Tests  []string `yaml:"tests"`
-		Checks []struct {
+		Tests     []string `yaml:"tests"`
+		Sensitive []string `yaml:"sensitive"`
+		Checks    []struct {
 			Name    string `yaml:"name"`
 			Kind    string `yaml:"kind"`
 			Run     string `yaml:"run"`
@@ -100,10 +104,16 @@ func Parse(r io.Reader, file string) (*Config, error) {
 	if err := strict.Decode(&raw); err != nil {
 		return nil, yamlError(file, err)
 	}
-	cfg := &Config{Tests: raw.Tests}
-	for i, g := range raw.Tests {
-		if !doublestar.ValidatePattern(g) || strings.HasPrefix(g, "/") {
-			return nil, &Error{File: file, Line: seqItemLine(doc, "tests", i), Msg: fmt.Sprintf("tests: %q is not a valid glob (use slash paths like \"**/*_test.go\")", g)}
+	cfg := &Config{Tests: raw.Tests, Sensitive: raw.Sensitive}
+	for _, key := range []string{"tests", "sensitive"} {
+		globs := raw.Tests
+		if key == "sensitive" {
+			globs = raw.Sensitive
+		}
+		for i, g := range globs {
+			if g == "" || !doublestar.ValidatePattern(g) || strings.HasPrefix(g, "/") {
+				return nil, &Error{File: file, Line: seqItemLine(doc, key, i), Msg: fmt.Sprintf("%s: %q is not a valid glob (use slash paths like \"**/*_test.go\")", key, g)}
+			}
 		}
 	}
 	seen := map[string]bool{}
@@ -182,6 +192,10 @@ const Scaffold = `# git-proof project config. Committed with the project; read f
 # a fix must fail there and pass on the fix. Leave unset for the defaults
 # (Go, Python, JS/TS, Rust, Java conventions).
 # tests: ["**/*_test.go", "tests/**", "**/*.test.js"]
+
+# Paths the policy treats with care: a change to them needs a person (REVIEW).
+# .proof/, CI config, hooks and dependency manifests are covered already.
+# sensitive: ["deploy/**", "src/auth/**"]
 
 # Checks run on the head, base and repro trees. A command that prints
 # ` + "`go test -json`" + ` is compared per test name; any other by exit status.

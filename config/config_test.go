@@ -11,6 +11,7 @@ func TestParse(t *testing.T) {
 	t.Parallel()
 	src := `# comment
 tests: ["**/*_test.go", "tests/**"]
+sensitive: ["deploy/**"]
 checks:
   - name: unit
     kind: test
@@ -25,14 +26,14 @@ checks:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Tests) != 2 || len(cfg.Checks) != 2 {
+	if len(cfg.Tests) != 2 || len(cfg.Checks) != 2 || len(cfg.Sensitive) != 1 {
 		t.Fatalf("Parse = %+v", cfg)
 	}
 	u, l := cfg.Checks[0], cfg.Checks[1]
-	if u.Name != "unit" || u.Run != "go test -json ./..." || u.Format != "go-test-json" || u.Timeout != 10*time.Minute || u.Line != 4 {
+	if u.Name != "unit" || u.Run != "go test -json ./..." || u.Format != "go-test-json" || u.Timeout != 10*time.Minute || u.Line != 5 {
 		t.Errorf("check 0 = %+v", u)
 	}
-	if l.Kind != "lint" || l.Format != "" || l.Timeout != 0 || l.Line != 9 {
+	if l.Kind != "lint" || l.Format != "" || l.Timeout != 0 || l.Line != 10 {
 		t.Errorf("check 1 = %+v", l)
 	}
 	for _, empty := range []string{"", "# only a comment\n", "---\n"} {
@@ -65,6 +66,8 @@ func TestParseMalformed(t *testing.T) {
 		{"tests not a list", "tests: 3\n", 1, "cannot unmarshal"},
 		{"bad glob", "tests: [\"a/[b\"]\n", 1, "not a valid glob"},
 		{"absolute glob", "tests: [\"/abs/**\"]\n", 1, "not a valid glob"},
+		{"bad sensitive glob", "sensitive:\n  - ok/**\n  - \"a/[b\"\n", 3, "sensitive: \"a/[b\" is not a valid glob"},
+		{"empty sensitive glob", "sensitive: [\"\"]\n", 1, "sensitive"},
 		{"empty name", "checks:\n  - run: x\n", 2, "name \"\" must be"},
 		{"name with space", "checks:\n  - name: a b\n    run: x\n", 2, "must be 1-64"},
 		{"duplicate name", "checks:\n  - name: a\n    run: x\n  - name: a\n    run: y\n", 4, "used twice"},

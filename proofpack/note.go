@@ -78,6 +78,7 @@ func ParseNote(note []byte) ([]*Record, error) {
 // the envelope's sha256 so a reader can pair it with its envelope.
 func Summary(p *Predicate, envDigest string) string {
 	parts := []string{"proof: " + p.Decision}
+	parts = append(parts, fmt.Sprintf("risk %.2f", p.Risk.Score))
 	parts = append(parts, fmt.Sprintf("tests %d fixed %d regressed", p.FixedCount(), p.RegressedCount()))
 	if who := p.Creator.Email; who != "" {
 		parts = append(parts, Sanitize(who))

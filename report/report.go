@@ -108,6 +108,22 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 	if ts, err := time.Parse(time.RFC3339, p.CreatedAt); err == nil {
 		fmt.Fprintf(w, "recorded: %s by %s %s with %s %s\n", ts.UTC().Format(time.RFC3339), q(p.Creator.Name), q("<"+p.Creator.Email+">"), q(p.Tool.Name), q(p.Tool.Version))
 	}
+	fmt.Fprintf(w, "risk:     %.2f", p.Risk.Score)
+	for _, f := range p.Risk.Factors {
+		fmt.Fprintf(w, "; %s %+.2f (%s)", q(f.Name), f.Points, q(f.Detail))
+	}
+	fmt.Fprintln(w)
+	if n := p.Risk.SensitiveCount; n > 0 {
+		paths := make([]string, 0, len(p.Risk.Sensitive))
+		for _, sp := range p.Risk.Sensitive {
+			paths = append(paths, q(sp.Path)+" ("+q(sp.Category)+")")
+		}
+		more := ""
+		if n > len(paths) {
+			more = fmt.Sprintf(" … and %d more", n-len(paths))
+		}
+		fmt.Fprintf(w, "sensitive: %s%s\n", strings.Join(paths, ", "), more)
+	}
 	if rr.Policy != nil {
 		fmt.Fprintf(w, "decision: %s by your policy; %s when recorded (policy %s)\n", s.decision(rr.Policy.Decision), s.decision(q(p.Decision)), short(p.Policy.SHA256))
 		for _, r := range rr.Policy.Reasons() {

@@ -15,6 +15,7 @@ import (
 	"github.com/git-proof/git-proof/notes"
 	"github.com/git-proof/git-proof/policy"
 	"github.com/git-proof/git-proof/proofpack"
+	"github.com/git-proof/git-proof/risk"
 )
 
 // Request is one `git proof run`.
@@ -112,12 +113,19 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 		return nil, err
 	}
 	diff := proofpack.Diff{SHA256: proofpack.DiffSHA256(entries), Files: len(entries)}
+	byPath := make(map[string]gitx.DiffStat, len(stats))
 	for _, s := range stats {
 		diff.Additions += s.Additions
 		diff.Deletions += s.Deletions
 		if s.Binary {
 			diff.Binary++
 		}
+		byPath[s.Path] = s
+	}
+	changed := make([]risk.ChangedPath, 0, len(entries))
+	for _, e := range entries {
+		st := byPath[e.Path]
+		changed = append(changed, risk.ChangedPath{Path: e.Path, Status: e.Status, Additions: st.Additions, Deletions: st.Deletions, Binary: st.Binary})
 	}
 
 	repro, nTests, err := reproTree(ctx, repo, base.Tree, head.Tree, globs)
@@ -155,6 +163,7 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 			})
 		}
 	}
+	p.Risk = risk.Score(risk.Input{Paths: changed, Checks: p.Checks}, riskConfig(cfg))
 	p.Normalize()
 
 	dec, err := decide(ctx, req.Policy, p, head, req.Signer != nil)
@@ -184,6 +193,16 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 		return nil, fmt.Errorf("record proof: %w", err)
 	}
 	return &Result{Predicate: p, Record: record, NotesTip: tip, Decision: p.Decision, Commit: head.ID, NoteObject: head.ID}, nil
+}
+
+// riskConfig is the risk package's defaults plus the project's sensitive
+// globs (category custom).
+func riskConfig(cfg *config.Config) risk.Config {
+	rules := risk.DefaultSensitive()
+	for _, g := range cfg.Sensitive {
+		rules = append(rules, risk.Rule{Glob: g, Category: risk.CategoryCustom})
+	}
+	return risk.Config{Sensitive: rules}
 }
 
 type spec struct {

@@ -6,9 +6,10 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// reorderArgs moves a subcommand's flags before its positional arguments,
-// so `git proof run HEAD --test x` works as it would in git (urfave/cli v2
-// stops parsing flags at the first argument). "--" ends the flags.
+// reorderArgs moves a (sub)command's flags before its positional
+// arguments, so `git proof run HEAD --test x` works as it would in git
+// (urfave/cli v2 stops parsing flags at the first argument). It descends
+// into subcommands (`hooks install --server`). "--" ends the flags.
 func reorderArgs(app *cli.App, args []string) []string {
 	if len(args) < 2 {
 		return args
@@ -23,6 +24,14 @@ func reorderArgs(app *cli.App, args []string) []string {
 	}
 	if cmd == nil {
 		return args
+	}
+	// Walk down to the deepest subcommand named right after its parent.
+	for i+1 < len(args) && len(cmd.Subcommands) > 0 {
+		sub := findSubcommand(cmd, args[i+1])
+		if sub == nil {
+			break
+		}
+		cmd, i = sub, i+1
 	}
 	takesValue := map[string]bool{}
 	for _, f := range cmd.Flags {
@@ -52,4 +61,13 @@ func reorderArgs(app *cli.App, args []string) []string {
 		pos = append(pos, a)
 	}
 	return append(append(out, flags...), pos...)
+}
+
+func findSubcommand(cmd *cli.Command, name string) *cli.Command {
+	for _, s := range cmd.Subcommands {
+		if s.HasName(name) {
+			return s
+		}
+	}
+	return nil
 }

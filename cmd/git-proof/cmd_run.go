@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/git-proof/git-proof/gitx"
-	"github.com/git-proof/git-proof/policy"
 	"github.com/git-proof/git-proof/proofpack"
 	"github.com/git-proof/git-proof/report"
 	"github.com/git-proof/git-proof/run"
@@ -59,9 +58,9 @@ Exit 0: recorded with AUTO_OK; 1: recorded with REVIEW or BLOCK; 2: nothing reco
 				}
 				signer = s
 			}
-			eng, err := policy.New(ctx, policy.Default())
+			eng, err := policyEngine(ctx, repo, false)
 			if err != nil {
-				return &exitError{code: exitUsage, err: err}
+				return err
 			}
 			var progress func(string)
 			if isTerminal(c.App.ErrWriter) {

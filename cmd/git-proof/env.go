@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 
 	"github.com/git-proof/git-proof/gitx"
+	"github.com/git-proof/git-proof/hooks"
+	"github.com/git-proof/git-proof/notes"
 	"github.com/git-proof/git-proof/policy"
+	"github.com/git-proof/git-proof/proofpack"
 	"github.com/git-proof/git-proof/settings"
 	"github.com/git-proof/git-proof/sign"
 	"github.com/git-proof/git-proof/verify"
@@ -40,15 +44,52 @@ func newVerifier(ctx context.Context, repo *gitx.Repo, requireTrust bool) (*veri
 	} else if requireTrust {
 		return nil, &exitError{code: exitUsage, err: settings.ErrNoAllowedSigners}
 	}
-	eng, err := policy.New(ctx, policy.Default())
+	eng, err := policyEngine(ctx, repo, false)
+	if err != nil {
+		return nil, err
+	}
+	gate, err := hooks.LoadConfig(ctx, repo)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}
-	v, err := verify.New(repo, verify.Options{AllowedSigners: allowed, Policy: eng})
+	v, err := verify.New(repo, verify.Options{
+		AllowedSigners: allowed, Policy: eng,
+		Rule: policy.Rule{Require: gate.Require}, Approvers: gate.Approvers,
+		Transitions: transitionIndex(repo),
+	})
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}
 	return v, nil
+}
+
+// transitionIndex finds proofs of squash- and rebase-merged commits.
+func transitionIndex(repo *gitx.Repo) verify.TransitionIndex {
+	return notes.NewTransitionIndex(notes.New(repo, notes.Ref, proofpack.MaxNoteBytes), filepath.Join(repo.CommonDir(), "git-proof"))
+}
+
+// policyEngine compiles the effective policy: on a server (the pre-receive
+// hook) the default and proof.policy only, never a repository's own
+// .proof/policy; in a clone, that too (policy.ClientOptions and
+// ServerOptions also read proof.riskThreshold into data.config).
+func policyEngine(ctx context.Context, repo *gitx.Repo, server bool) (*policy.Engine, error) {
+	load := policy.ClientOptions
+	if server {
+		load = policy.ServerOptions
+	}
+	opts, err := load(ctx, repo)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	eff, err := policy.Load(ctx, opts)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	eng, err := eff.Engine(ctx)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	return eng, nil
 }
 
 // color reports whether to colour output on f: a terminal, NO_COLOR unset.

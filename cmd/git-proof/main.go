@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -93,7 +94,31 @@ Settings live in git config (proof.signingKey, proof.allowedSignersFile) and in 
 			runCommand(),
 			showCommand(),
 			verifyCommand(),
+			approveCommand(),
+			pushCommand(),
+			fetchCommand(),
+			hooksCommand(),
+			hookCommand(),
 			manCommand(),
 		},
 	}
+}
+
+// errorsIs reports whether err matches any of targets.
+func errorsIs(err error, targets ...error) bool {
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstLine is the first line of b.
+func firstLine(b []byte) string {
+	s := string(b)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
