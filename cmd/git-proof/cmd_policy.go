@@ -13,13 +13,9 @@ import (
 	"sync"
 
 	"github.com/git-proof/git-proof/gitx"
-	"github.com/git-proof/git-proof/hooks"
-	"github.com/git-proof/git-proof/notes"
 	"github.com/git-proof/git-proof/policy"
 	"github.com/git-proof/git-proof/proofpack"
 	"github.com/git-proof/git-proof/report"
-	"github.com/git-proof/git-proof/settings"
-	"github.com/git-proof/git-proof/sign"
 	"github.com/git-proof/git-proof/verify"
 	"github.com/open-policy-agent/opa/v1/tester"
 	"github.com/urfave/cli/v2"
@@ -33,21 +29,6 @@ const (
 )
 
 func policyCommand() *cli.Command {
-	eval, test, show := policyEvalCommand(), policyTestCommand(), policyShowCommand()
-	// reorderArgs moves the flags written after `policy eval …` in front of
-	// "eval", where `policy` parses them; so `policy` takes hidden copies of
-	// its subcommands' flags, policyFlag reads either, and policyArgs
-	// refuses those a subcommand does not take.
-	var hidden []cli.Flag
-	seen := map[string]bool{}
-	for _, sub := range []*cli.Command{eval, test, show} {
-		for _, f := range sub.Flags {
-			if n := f.Names()[0]; !seen[n] {
-				seen[n] = true
-				hidden = append(hidden, hiddenCopy(f))
-			}
-		}
-	}
 	return &cli.Command{
 		Name:  "policy",
 		Usage: "evaluate, test and show the policy that decides proofs",
@@ -58,55 +39,18 @@ to the git directory). All are loaded together, so .proof/policy and proof.polic
 reasons to the default's. git config proof.policyDefault=false leaves the default out; the remaining
 modules must then define decision. A server (the pre-receive hook) never loads .proof/policy.
 Policies cannot use http.send, net.* or opa.runtime. The policy's sha256 goes into every record.`,
-		Flags:           hidden,
-		Subcommands:     []*cli.Command{eval, test, show},
+		Subcommands:     []*cli.Command{policyEvalCommand(), policyTestCommand(), policyShowCommand()},
 		HideHelpCommand: true,
 	}
 }
 
-func hiddenCopy(f cli.Flag) cli.Flag {
-	switch f := f.(type) {
-	case *cli.BoolFlag:
-		c := *f
-		c.Hidden = true
-		return &c
-	case *cli.StringFlag:
-		c := *f
-		c.Hidden = true
-		return &c
-	}
-	panic(fmt.Sprintf("policy: no hidden copy for flag %T", f))
-}
-
-// policyFlag returns the context in which flag name was given: the
-// subcommand's or, when reorderArgs moved it there, `policy`'s.
-func policyFlag(c *cli.Context, name string) *cli.Context {
-	for _, cc := range c.Lineage() {
-		if cc.Command != nil && cc.IsSet(name) {
-			return cc
-		}
-	}
-	return c
-}
-
-// policyArgs checks the argument count and that no flag of another
-// subcommand reached `policy` on the way to this one.
+// policyArgs checks the argument count.
 func policyArgs(c *cli.Context, max int, what string) error {
 	if c.NArg() > max {
 		return usageErr("policy %s takes %s", c.Command.Name, what)
 	}
-	parent := c.Lineage()[1]
-	for _, f := range parent.Command.Flags {
-		n := f.Names()[0]
-		if parent.IsSet(n) && !slices.ContainsFunc(c.Command.Flags, func(g cli.Flag) bool { return g.Names()[0] == n }) {
-			return usageErr("policy %s does not take --%s", c.Command.Name, n)
-		}
-	}
 	return nil
 }
-
-func policyBool(c *cli.Context, name string) bool     { return policyFlag(c, name).Bool(name) }
-func policyString(c *cli.Context, name string) string { return policyFlag(c, name).String(name) }
 
 func policyEvalCommand() *cli.Command {
 	return &cli.Command{
@@ -187,38 +131,6 @@ func loadPolicy(ctx context.Context, repo *gitx.Repo, dir string, server bool, o
 	return eff, eng, nil
 }
 
-// policyVerifier is newVerifier with the given engine: the same trust,
-// the ref's rule and approvers from the gate's config, and the transition
-// index, so that eval sees what verify and the hooks see. ref "" takes the
-// default rule.
-// TODO: once env.go's newVerifier takes an engine, call it instead.
-func policyVerifier(ctx context.Context, repo *gitx.Repo, eng *policy.Engine, pctx, ref string) (*verify.Verifier, error) {
-	st, err := settings.Load(ctx, repo)
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
-	}
-	if st.AllowedSignersFile == "" {
-		return nil, &exitError{code: exitUsage, err: settings.ErrNoAllowedSigners}
-	}
-	allowed, err := sign.LoadAllowedSigners(st.AllowedSignersFile)
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
-	}
-	gate, err := hooks.LoadConfig(ctx, repo)
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
-	}
-	v, err := verify.New(repo, verify.Options{
-		AllowedSigners: allowed, Policy: eng, Context: pctx, Ref: ref,
-		Rule: policy.Rule{Require: gate.RequireFor(ref)}, Approvers: gate.Approvers,
-		Transitions: notes.NewTransitionIndex(notes.New(repo, notes.Ref, proofpack.MaxNoteBytes), filepath.Join(repo.CommonDir(), "git-proof")),
-	})
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
-	}
-	return v, nil
-}
-
 // policyEvalJSON is the --json form of `git proof policy eval`.
 type policyEvalJSON struct {
 	MediaType string `json:"mediaType"`
@@ -241,7 +153,7 @@ func policyEval(c *cli.Context) error {
 	if err := policyArgs(c, 1, "at most one revision"); err != nil {
 		return err
 	}
-	pctx := policyString(c, "context")
+	pctx := c.String("context")
 	if !slices.Contains(policyContexts, pctx) {
 		return usageErr("--context %q: want one of %s", pctx, strings.Join(policyContexts, ", "))
 	}
@@ -269,11 +181,11 @@ func policyEval(c *cli.Context) error {
 			mu.Unlock()
 		}
 	})
-	eff, eng, err := loadPolicy(ctx, repo, policyString(c, "policy"), policyBool(c, "server"), observe)
+	eff, eng, err := loadPolicy(ctx, repo, c.String("policy"), c.Bool("server"), observe)
 	if err != nil {
 		return err
 	}
-	v, err := policyVerifier(ctx, repo, eng, pctx, policyString(c, "ref"))
+	v, err := verifierWith(ctx, repo, eng, true, pctx, c.String("ref"))
 	if err != nil {
 		return err
 	}
@@ -299,7 +211,7 @@ func policyEval(c *cli.Context) error {
 		if best != nil {
 			out.FailedStep, out.Error = best.FailedStep, best.Error
 		}
-		if policyBool(c, "json") {
+		if c.Bool("json") {
 			if err := report.WriteJSON(c.App.Writer, out); err != nil {
 				return err
 			}
@@ -310,7 +222,7 @@ func policyEval(c *cli.Context) error {
 	}
 	res := best.Policy
 	out.Decision, out.Deny, out.Review = res.Decision, res.Deny, res.Review
-	if policyBool(c, "json") {
+	if c.Bool("json") {
 		if err := report.WriteJSON(c.App.Writer, out); err != nil {
 			return err
 		}
@@ -390,7 +302,7 @@ func policyShow(c *cli.Context) error {
 		return err
 	}
 	// Compiling checks that what is shown is a policy that can be used.
-	eff, eng, err := loadPolicy(ctx, repo, policyString(c, "policy"), policyBool(c, "server"))
+	eff, eng, err := loadPolicy(ctx, repo, c.String("policy"), c.Bool("server"))
 	if err != nil {
 		return err
 	}
@@ -398,7 +310,7 @@ func policyShow(c *cli.Context) error {
 	for _, s := range eff.Sources {
 		out.Sources = append(out.Sources, policySourceJSON{Name: s.Name, Dir: s.Dir, Modules: moduleList(s.Modules), Tests: moduleList(s.Tests)})
 	}
-	if policyBool(c, "json") {
+	if c.Bool("json") {
 		return report.WriteJSON(c.App.Writer, out)
 	}
 	w := c.App.Writer
@@ -484,7 +396,7 @@ func policyTest(c *cli.Context) error {
 	if len(rep.Results) == 0 {
 		fmt.Fprintf(c.App.ErrWriter, "git proof: no tests in %s (test files end in _test.rego; test rules start with test_)\n", strings.Join(sourceNames(eff), ", "))
 	}
-	if policyBool(c, "json") {
+	if c.Bool("json") {
 		out := &policyTestJSON{MediaType: policyTestMediaType, OK: rep.OK(), PolicySHA256: eff.Digest, Sources: sourceNames(eff),
 			Passed: rep.Passed, Failed: rep.Failed, Errored: rep.Errored, Skipped: rep.Skipped, Results: []testResultJSON{}}
 		for _, r := range rep.Results {

@@ -28,9 +28,22 @@ func openRepo(ctx context.Context) (*gitx.Repo, error) {
 	return repo, nil
 }
 
-// newVerifier builds the verifier from the repository's settings. With
-// requireTrust, a missing allowed signers file is an environment error.
+// newVerifier builds the verifier of a clone: the effective client
+// policy and the repository's trust. With requireTrust, a missing allowed
+// signers file is an environment error.
 func newVerifier(ctx context.Context, repo *gitx.Repo, requireTrust bool) (*verify.Verifier, error) {
+	eng, err := policyEngine(ctx, repo, false)
+	if err != nil {
+		return nil, err
+	}
+	return verifierWith(ctx, repo, eng, requireTrust, "", "")
+}
+
+// verifierWith builds a verifier with eng: the repository's allowed
+// signers, the gate's rule for ref ("" = the default rule) and approvers,
+// and the transition index, so that show, verify, policy eval and the
+// hooks all see the same thing.
+func verifierWith(ctx context.Context, repo *gitx.Repo, eng *policy.Engine, requireTrust bool, pctx, ref string) (*verify.Verifier, error) {
 	st, err := settings.Load(ctx, repo)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
@@ -44,17 +57,13 @@ func newVerifier(ctx context.Context, repo *gitx.Repo, requireTrust bool) (*veri
 	} else if requireTrust {
 		return nil, &exitError{code: exitUsage, err: settings.ErrNoAllowedSigners}
 	}
-	eng, err := policyEngine(ctx, repo, false)
-	if err != nil {
-		return nil, err
-	}
 	gate, err := hooks.LoadConfig(ctx, repo)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}
 	v, err := verify.New(repo, verify.Options{
-		AllowedSigners: allowed, Policy: eng,
-		Rule: policy.Rule{Require: gate.Require}, Approvers: gate.Approvers,
+		AllowedSigners: allowed, Policy: eng, Context: pctx, Ref: ref,
+		Rule: policy.Rule{Require: gate.RequireFor(ref)}, Approvers: gate.Approvers,
 		Transitions: transitionIndex(repo),
 	})
 	if err != nil {
@@ -73,23 +82,8 @@ func transitionIndex(repo *gitx.Repo) verify.TransitionIndex {
 // .proof/policy; in a clone, that too (policy.ClientOptions and
 // ServerOptions also read proof.riskThreshold into data.config).
 func policyEngine(ctx context.Context, repo *gitx.Repo, server bool) (*policy.Engine, error) {
-	load := policy.ClientOptions
-	if server {
-		load = policy.ServerOptions
-	}
-	opts, err := load(ctx, repo)
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
-	}
-	eff, err := policy.Load(ctx, opts)
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
-	}
-	eng, err := eff.Engine(ctx)
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
-	}
-	return eng, nil
+	_, eng, err := loadPolicy(ctx, repo, "", server)
+	return eng, err
 }
 
 // color reports whether to colour output on f: a terminal, NO_COLOR unset.
