@@ -387,7 +387,7 @@ func (g *Gate) report(out io.Writer, verdicts []*Verdict) {
 		}
 	}
 	if checked > 0 {
-		fmt.Fprintf(out, "git-proof: %d new commit(s) checked\n", checked)
+		fmt.Fprintf(out, "git-proof: %d new commit(s) checked with policy %s\n", checked, short(g.Policy.Digest()))
 	}
 }
 
