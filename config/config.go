@@ -31,14 +31,31 @@ type Config struct {
 
 // Check is one configured check.
 type Check struct {
-	Name    string        `yaml:"name"`
-	Kind    string        `yaml:"kind"`
-	Run     string        `yaml:"run"`
-	Format  string        `yaml:"format"`
-	Timeout time.Duration `yaml:"-"`
-	// line is where the check starts, for later error messages.
-	Line int `yaml:"-"`
+	Name   string
+	Kind   string // test | lint | build | custom
+	Run    string // the command, run with sh -c in the tree
+	Format string // go-test-json | junit | tap | sarif | exit-code; "" detects go-test-json, else exit-code
+	// Report is a glob (relative to the tree) of the files the check writes
+	// its report to; "" reads the report from the command's output.
+	Report string
+	// Coverage is a Go coverprofile or LCOV file the command writes.
+	Coverage string
+	Timeout  time.Duration // 0: none
+	Repeat   int           // runs per tree (≥ 1); more than one finds flaky tests
+	// Env names variables passed through from git-proof's environment
+	// beyond the hermetic defaults. Credential-like names are refused.
+	Env []string
+	// Network lets the check reach the network; by default it runs in a
+	// network namespace of its own (where the kernel allows it).
+	Network bool
+	// Line is where the check starts, for later error messages.
+	Line int
 }
+
+// Limits of a check's settings.
+const (
+	MaxRepeat = 20
+)
 
 // Error is a validation error at a place in the file.
 type Error struct {
@@ -57,7 +74,8 @@ func (e *Error) Error() string {
 var (
 	nameRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 	kinds    = map[string]bool{"test": true, "lint": true, "build": true, "custom": true}
-	formats  = map[string]bool{"": true, "go-test-json": true, "exit-code": true}
+	formats  = map[string]bool{"": true, "go-test-json": true, "junit": true, "tap": true, "sarif": true, "exit-code": true}
+	envName  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 )
 
@@ -92,11 +110,16 @@ func Parse(r io.Reader, file string) (*Config, error) {
 		Tests     []string `yaml:"tests"`
 		Sensitive []string `yaml:"sensitive"`
 		Checks    []struct {
-			Name    string `yaml:"name"`
-			Kind    string `yaml:"kind"`
-			Run     string `yaml:"run"`
-			Format  string `yaml:"format"`
-			Timeout string `yaml:"timeout"`
+			Name     string   `yaml:"name"`
+			Kind     string   `yaml:"kind"`
+			Run      string   `yaml:"run"`
+			Format   string   `yaml:"format"`
+			Report   string   `yaml:"report"`
+			Coverage string   `yaml:"coverage"`
+			Timeout  string   `yaml:"timeout"`
+			Repeat   *int     `yaml:"repeat"`
+			Env      []string `yaml:"env"`
+			Network  bool     `yaml:"network"`
 		} `yaml:"checks"`
 	}
 	strict := yaml.NewDecoder(bytes.NewReader(data))
@@ -119,37 +142,65 @@ func Parse(r io.Reader, file string) (*Config, error) {
 	seen := map[string]bool{}
 	for i, c := range raw.Checks {
 		line := seqItemLine(doc, "checks", i)
-		bad := func(format string, a ...any) error {
-			return &Error{File: file, Line: line, Msg: fmt.Sprintf("checks[%d]: ", i) + fmt.Sprintf(format, a...)}
+		bad := func(key, format string, a ...any) error {
+			l := line
+			if fl := checkFieldLine(doc, i, key); fl > 0 {
+				l = fl
+			}
+			return &Error{File: file, Line: l, Msg: fmt.Sprintf("checks[%d]: ", i) + fmt.Sprintf(format, a...)}
 		}
 		if !nameRE.MatchString(c.Name) {
-			return nil, bad("name %q must be 1-64 letters, digits, '.', '_' or '-'", c.Name)
+			return nil, bad("name", "name %q must be 1-64 letters, digits, '.', '_' or '-'", c.Name)
 		}
 		if seen[c.Name] {
-			return nil, bad("name %q is used twice; names identify checks across runs", c.Name)
+			return nil, bad("name", "name %q is used twice; names identify checks across runs", c.Name)
 		}
 		seen[c.Name] = true
 		if strings.TrimSpace(c.Run) == "" {
-			return nil, bad("run is empty; give the command, e.g. run: go test -json ./...")
+			return nil, bad("run", "run is empty; give the command, e.g. run: go test -json ./...")
 		}
 		if c.Kind == "" {
 			c.Kind = "test"
 		}
 		if !kinds[c.Kind] {
-			return nil, bad("kind %q is not one of test, lint, build, custom", c.Kind)
+			return nil, bad("kind", "kind %q is not one of test, lint, build, custom", c.Kind)
 		}
 		if !formats[c.Format] {
-			return nil, bad("format %q is not one of go-test-json, exit-code", c.Format)
+			return nil, bad("format", "format %q is not one of go-test-json, junit, tap, sarif, exit-code", c.Format)
+		}
+		for _, f := range []struct{ key, val string }{{"report", c.Report}, {"coverage", c.Coverage}} {
+			if f.val != "" && (!doublestar.ValidatePattern(f.val) || strings.HasPrefix(f.val, "/") || strings.Contains(f.val, "..")) {
+				return nil, bad(f.key, "%s %q must be a path or glob inside the tree, e.g. %s", f.key, f.val, map[string]string{"report": "reports/*.xml", "coverage": "cover.out"}[f.key])
+			}
+		}
+		if c.Report != "" && c.Format == "" {
+			return nil, bad("format", "report is set, so give its format (junit, tap, sarif or go-test-json)")
 		}
 		var to time.Duration
 		if c.Timeout != "" {
 			d, err := time.ParseDuration(c.Timeout)
 			if err != nil || d <= 0 {
-				return nil, bad("timeout %q is not a positive duration such as 10m", c.Timeout)
+				return nil, bad("timeout", "timeout %q is not a positive duration such as 10m", c.Timeout)
 			}
 			to = d
 		}
-		cfg.Checks = append(cfg.Checks, Check{Name: c.Name, Kind: c.Kind, Run: c.Run, Format: c.Format, Timeout: to, Line: line})
+		repeat := 1
+		if c.Repeat != nil {
+			repeat = *c.Repeat
+			if repeat < 1 || repeat > MaxRepeat {
+				return nil, bad("repeat", "repeat %d must be 1 to %d", repeat, MaxRepeat)
+			}
+		}
+		for _, e := range c.Env {
+			if !envName.MatchString(e) {
+				return nil, bad("env", "env %q is not a variable name", e)
+			}
+			if LooksLikeCredential(e) {
+				return nil, bad("env", "env %q looks like a credential; git-proof never passes credentials to checks (give the check what it needs another way)", e)
+			}
+		}
+		cfg.Checks = append(cfg.Checks, Check{Name: c.Name, Kind: c.Kind, Run: c.Run, Format: c.Format, Report: c.Report,
+			Coverage: c.Coverage, Timeout: to, Repeat: repeat, Env: c.Env, Network: c.Network, Line: line})
 	}
 	return cfg, nil
 }
@@ -167,6 +218,34 @@ func yamlError(file string, err error) error {
 		return &Error{File: file, Line: line, Msg: m[2]}
 	}
 	return &Error{File: file, Msg: msg}
+}
+
+// credentialRE matches variable names that hold secrets by convention.
+var credentialRE = regexp.MustCompile(`(?i)(token|secret|passw|askpass|credential|api_?key|private_?key|access_?key|auth|session|cookie|signing_?key|_pat$|^pat_)`)
+
+// LooksLikeCredential reports whether a variable's name says it holds a
+// secret (GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY, NPM_AUTH…); such variables
+// are never passed to checks.
+func LooksLikeCredential(name string) bool { return credentialRE.MatchString(name) }
+
+// checkFieldLine finds the line of key in item i of checks, 0 if absent.
+func checkFieldLine(doc *yaml.Node, i int, key string) int {
+	for k := 0; k+1 < len(doc.Content); k += 2 {
+		if doc.Content[k].Value != "checks" {
+			continue
+		}
+		seq := doc.Content[k+1]
+		if i >= len(seq.Content) || seq.Content[i].Kind != yaml.MappingNode {
+			return 0
+		}
+		m := seq.Content[i]
+		for j := 0; j+1 < len(m.Content); j += 2 {
+			if m.Content[j].Value == key {
+				return m.Content[j].Line
+			}
+		}
+	}
+	return 0
 }
 
 // seqItemLine finds the line of item i of the sequence under key.
@@ -203,6 +282,11 @@ const Scaffold = `# git-proof project config. Committed with the project; read f
 #   - name: unit
 #     kind: test              # test | lint | build | custom
 #     run: go test -json ./...
-#     format: go-test-json    # go-test-json | exit-code (empty: detect)
+#     format: go-test-json    # go-test-json | junit | tap | sarif | exit-code (empty: detect)
+#     report: ""              # glob of report files the command writes; empty: read its output
+#     coverage: ""            # a Go coverprofile or LCOV file the command writes
 #     timeout: 10m
+#     repeat: 1               # runs per tree; more than one reports flaky tests
+#     env: [GOFLAGS]          # variables passed through beyond the hermetic defaults
+#     network: false          # true lets the check reach the network
 `

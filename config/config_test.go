@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,9 +43,18 @@ checks:
 			t.Errorf("Parse(%q) = %+v, %v; want an empty config", empty, cfg, err)
 		}
 	}
-	// kind defaults to test.
+	// The full check shape.
+	full := "checks:\n  - name: unit\n    run: pytest --junitxml=out/junit.xml\n    format: junit\n    report: out/*.xml\n    coverage: coverage.lcov\n    repeat: 3\n    env: [PYTHONPATH, GOFLAGS]\n    network: true\n"
+	cfg, err = Parse(strings.NewReader(full), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cfg.Checks[0]; c.Format != "junit" || c.Report != "out/*.xml" || c.Coverage != "coverage.lcov" || c.Repeat != 3 || len(c.Env) != 2 || !c.Network {
+		t.Errorf("full check = %+v", c)
+	}
+	// kind defaults to test; repeat to 1; network to off.
 	cfg, err = Parse(strings.NewReader("checks:\n  - name: a\n    run: true\n"), "c.yaml")
-	if err != nil || cfg.Checks[0].Kind != "test" {
+	if err != nil || cfg.Checks[0].Kind != "test" || cfg.Checks[0].Repeat != 1 || cfg.Checks[0].Network {
 		t.Errorf("default kind: %+v, %v", cfg, err)
 	}
 }
@@ -71,11 +81,21 @@ func TestParseMalformed(t *testing.T) {
 		{"empty name", "checks:\n  - run: x\n", 2, "name \"\" must be"},
 		{"name with space", "checks:\n  - name: a b\n    run: x\n", 2, "must be 1-64"},
 		{"duplicate name", "checks:\n  - name: a\n    run: x\n  - name: a\n    run: y\n", 4, "used twice"},
-		{"empty run", "checks:\n  - name: a\n    run: \"  \"\n", 2, "run is empty"},
-		{"bad kind", "checks:\n  - name: a\n    run: x\n    kind: fuzz\n", 2, "kind \"fuzz\""},
-		{"bad format", "checks:\n  - name: a\n    run: x\n    format: xml\n", 2, "format \"xml\""},
-		{"bad timeout", "checks:\n  - name: a\n    run: x\n    timeout: soon\n", 2, "timeout \"soon\""},
-		{"negative timeout", "checks:\n  - name: a\n    run: x\n    timeout: -1s\n", 2, "positive duration"},
+		{"empty run", "checks:\n  - name: a\n    run: \"  \"\n", 3, "run is empty"},
+		{"bad kind", "checks:\n  - name: a\n    run: x\n    kind: fuzz\n", 4, "kind \"fuzz\""},
+		{"bad format", "checks:\n  - name: a\n    run: x\n    format: xml\n", 4, "format \"xml\""},
+		{"bad timeout", "checks:\n  - name: a\n    run: x\n    timeout: soon\n", 4, "timeout \"soon\""},
+		{"negative timeout", "checks:\n  - name: a\n    run: x\n    timeout: -1s\n", 4, "positive duration"},
+		{"repeat zero", "checks:\n  - name: a\n    run: x\n    repeat: 0\n", 4, "repeat 0 must be 1 to 20"},
+		{"repeat too high", "checks:\n  - name: a\n    run: x\n    repeat: 21\n", 4, "repeat 21"},
+		{"repeat not a number", "checks:\n  - name: a\n    run: x\n    repeat: many\n", 4, "cannot unmarshal"},
+		{"credential in env", "checks:\n  - name: a\n    run: x\n    env: [GOFLAGS, GITHUB_TOKEN]\n", 4, "GITHUB_TOKEN\" looks like a credential"},
+		{"secret in env", "checks:\n  - name: a\n    run: x\n    env:\n      - AWS_SECRET_ACCESS_KEY\n", 4, "looks like a credential"},
+		{"bad env name", "checks:\n  - name: a\n    run: x\n    env: [\"A=B\"]\n", 4, "not a variable name"},
+		{"report without format", "checks:\n  - name: a\n    run: x\n    report: out.xml\n", 2, "give its format"},
+		{"report outside the tree", "checks:\n  - name: a\n    run: x\n    format: junit\n    report: ../out.xml\n", 5, "inside the tree"},
+		{"absolute coverage", "checks:\n  - name: a\n    run: x\n    coverage: /tmp/c.out\n", 4, "inside the tree"},
+		{"network not a bool", "checks:\n  - name: a\n    run: x\n    network: maybe\n", 4, "cannot unmarshal"},
 		{"too large", "tests: []\n" + strings.Repeat("# padding\n", MaxBytes/10+1), 0, "over 262144 bytes"},
 		{"binary", "\x00\x01\x02", 0, ""},
 		{"alias bomb", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n", 0, ""},
@@ -120,10 +140,26 @@ func FuzzParse(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, c := range cfg.Checks {
-			if !nameRE.MatchString(c.Name) || seen[c.Name] || strings.TrimSpace(c.Run) == "" || !kinds[c.Kind] || !formats[c.Format] || c.Timeout < 0 {
+			if !nameRE.MatchString(c.Name) || seen[c.Name] || strings.TrimSpace(c.Run) == "" || !kinds[c.Kind] || !formats[c.Format] || c.Timeout < 0 ||
+				c.Repeat < 1 || c.Repeat > MaxRepeat || slices.ContainsFunc(c.Env, LooksLikeCredential) {
 				t.Fatalf("Parse accepted an invalid check %+v", c)
 			}
 			seen[c.Name] = true
 		}
 	})
+}
+
+func TestLooksLikeCredential(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]bool{
+		"GITHUB_TOKEN": true, "NPM_TOKEN": true, "AWS_SECRET_ACCESS_KEY": true, "AWS_ACCESS_KEY_ID": true,
+		"DB_PASSWORD": true, "PGPASSWORD": true, "SSH_AUTH_SOCK": true, "OPENAI_API_KEY": true, "ANTHROPIC_APIKEY": true,
+		"GH_PAT": true, "PAT_FOR_CI": true, "VAULT_TOKEN": true, "GIT_ASKPASS": true, "SESSION_ID": true, "DOCKER_AUTH_CONFIG": true,
+		"PATH": false, "GOFLAGS": false, "HOME": false, "PYTHONPATH": false, "GOPATH": false, "NODE_OPTIONS": false,
+		"LANG": false, "CI": false, "CGO_ENABLED": false, "JAVA_HOME": false,
+	} {
+		if got := LooksLikeCredential(name); got != want {
+			t.Errorf("LooksLikeCredential(%q) = %v; want %v", name, got, want)
+		}
+	}
 }
