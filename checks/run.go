@@ -34,6 +34,9 @@ type RunOptions struct {
 	// OutputLimit is how many bytes of output are kept in memory for
 	// parsing; 0 means DefaultOutputLimit. The hash covers all output.
 	OutputLimit int64
+	// NetnsHelper, when set, runs the command without network: in a new
+	// network namespace, through this binary (see NetnsHelperArg).
+	NetnsHelper string
 	// Progress, if not nil, receives each line of output (without its
 	// newline, cut at maxProgressLine bytes) as it comes. It is called from
 	// one goroutine at a time and never after Run returns.
@@ -129,6 +132,9 @@ func Run(ctx context.Context, spec Spec, opts RunOptions) (*Outcome, error) {
 		Stderr: pw, // hold it without a copying goroutine in exec
 	}
 	setProcessGroup(cmd)
+	if opts.NetnsHelper != "" {
+		isolate(cmd, opts.NetnsHelper)
+	}
 	start := time.Now()
 	err = cmd.Start()
 	pw.Close() // the child has its copy; EOF comes when every holder exits

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/git-proof/git-proof/checks"
 	"github.com/urfave/cli/v2"
 )
 
@@ -45,6 +46,11 @@ func usageErr(format string, a ...any) error {
 }
 
 func main() {
+	// The network-namespace helper: started by the checks runner in a new
+	// namespace, it brings loopback up and executes the check.
+	if len(os.Args) > 1 && os.Args[1] == checks.NetnsHelperArg {
+		os.Exit(checks.NetnsExec(os.Args[2:]))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := runMain(ctx, os.Args, os.Stdout, os.Stderr)
 	stop()

@@ -1,0 +1,141 @@
+package checks
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/git-proof/git-proof/config"
+)
+
+// EnvOptions describe the hermetic environment of one check run.
+type EnvOptions struct {
+	// From is the environment variables are taken from (git-proof's own);
+	// nil means this process's.
+	From []string
+	// Pass names variables taken from From beyond the defaults (the
+	// check's env:). Credential-like names are dropped whatever Pass says.
+	Pass []string
+	// Home is the run's own HOME (a fresh temporary directory); TMPDIR is
+	// Home/tmp.
+	Home string
+	// SourceDateEpoch is the commit time of the tree being checked (Unix
+	// seconds); 0 leaves SOURCE_DATE_EPOCH unset.
+	SourceDateEpoch int64
+	// Caches are the user's build and module caches (GOCACHE, GOMODCACHE,
+	// npm_config_cache, PIP_CACHE_DIR → directory); see UserCaches.
+	Caches map[string]string
+}
+
+// HermeticEnv returns the environment a check runs with: PATH, a temporary
+// HOME and TMPDIR, TZ=UTC, LC_ALL=C.UTF-8, SOURCE_DATE_EPOCH, GOTOOLCHAIN=local,
+// the user's build caches (content-addressed and free of secrets, and a cold
+// toolchain would make every run slow: DESIGN §8), and the variables the
+// check asks for, never one that looks like a credential. It also returns
+// the names of the variables taken from the caller's environment, for the
+// record.
+func HermeticEnv(o EnvOptions) (env, passed []string) {
+	from := o.From
+	if from == nil {
+		from = os.Environ()
+	}
+	get := func(k string) (string, bool) {
+		for i := len(from) - 1; i >= 0; i-- {
+			if name, v, ok := strings.Cut(from[i], "="); ok && name == k {
+				return v, true
+			}
+		}
+		return "", false
+	}
+	set := map[string]string{
+		"HOME":        o.Home,
+		"TMPDIR":      filepath.Join(o.Home, "tmp"),
+		"TZ":          "UTC",
+		"LC_ALL":      "C.UTF-8",
+		"GOTOOLCHAIN": "local",
+	}
+	if v, ok := get("PATH"); ok {
+		set["PATH"] = v
+		passed = append(passed, "PATH")
+	} else {
+		set["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+	}
+	if o.SourceDateEpoch > 0 {
+		set["SOURCE_DATE_EPOCH"] = strconv.FormatInt(o.SourceDateEpoch, 10)
+	}
+	for k, dir := range o.Caches {
+		if dir != "" {
+			set[k] = dir
+		}
+	}
+	for _, k := range o.Pass {
+		if config.LooksLikeCredential(k) {
+			continue
+		}
+		if v, ok := get(k); ok {
+			set[k] = v
+			if !slices.Contains(passed, k) {
+				passed = append(passed, k)
+			}
+		}
+	}
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		env = append(env, k+"="+set[k])
+	}
+	sort.Strings(passed)
+	return env, passed
+}
+
+// UserCaches finds the build and module caches a check should share with
+// the user: from the environment when set there, else the tools' defaults
+// under the user's real home. Only caches that exist are returned.
+func UserCaches(from []string, goEnv func(key string) string) map[string]string {
+	if from == nil {
+		from = os.Environ()
+	}
+	get := func(k string) string {
+		for i := len(from) - 1; i >= 0; i-- {
+			if name, v, ok := strings.Cut(from[i], "="); ok && name == k {
+				return v
+			}
+		}
+		return ""
+	}
+	home := get("HOME")
+	caches := map[string]string{}
+	pick := func(k string, candidates ...string) {
+		for _, c := range candidates {
+			if c == "" {
+				continue
+			}
+			if fi, err := os.Stat(c); err == nil && fi.IsDir() {
+				caches[k] = c
+				return
+			}
+		}
+	}
+	var gocache, gomod string
+	if goEnv != nil {
+		gocache, gomod = goEnv("GOCACHE"), goEnv("GOMODCACHE")
+	}
+	pick("GOCACHE", get("GOCACHE"), gocache)
+	pick("GOMODCACHE", get("GOMODCACHE"), gomod)
+	pick("npm_config_cache", get("npm_config_cache"), joinIf(home, ".npm"))
+	pick("PIP_CACHE_DIR", get("PIP_CACHE_DIR"), joinIf(home, ".cache", "pip"))
+	return caches
+}
+
+func joinIf(base string, elem ...string) string {
+	if base == "" {
+		return ""
+	}
+	return filepath.Join(append([]string{base}, elem...)...)
+}

@@ -1,0 +1,109 @@
+package checks
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestHermeticEnv(t *testing.T) {
+	t.Parallel()
+	from := []string{
+		"PATH=/opt/bin:/usr/bin", "HOME=/home/me", "GITHUB_TOKEN=ghp_secret", "AWS_SECRET_ACCESS_KEY=x",
+		"GOFLAGS=-mod=mod", "PYTHONPATH=src", "GIT_DIR=/repo/.git", "SSH_AUTH_SOCK=/tmp/agent", "TZ=Europe/Paris", "LANG=fr_FR.UTF-8",
+	}
+	env, passed := HermeticEnv(EnvOptions{
+		From: from, Pass: []string{"GOFLAGS", "GITHUB_TOKEN", "NOT_SET"}, Home: "/tmp/h",
+		SourceDateEpoch: 1767323045, Caches: map[string]string{"GOCACHE": "/c/go-build"},
+	})
+	want := []string{
+		"GOCACHE=/c/go-build", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "HOME=/tmp/h", "LC_ALL=C.UTF-8",
+		"PATH=/opt/bin:/usr/bin", "SOURCE_DATE_EPOCH=1767323045", "TMPDIR=/tmp/h/tmp", "TZ=UTC",
+	}
+	if !slices.Equal(env, want) {
+		t.Errorf("HermeticEnv env =\n%q\nwant\n%q", env, want)
+	}
+	if !slices.Equal(passed, []string{"GOFLAGS", "PATH"}) {
+		t.Errorf("passed = %q", passed)
+	}
+	for _, kv := range env {
+		if strings.Contains(kv, "secret") || strings.HasPrefix(kv, "SSH_AUTH_SOCK") || strings.HasPrefix(kv, "GIT_DIR") {
+			t.Errorf("leaked %q", kv)
+		}
+	}
+	// No PATH: a sane default.
+	env, _ = HermeticEnv(EnvOptions{From: []string{}, Home: "/h"})
+	if !slices.Contains(env, "PATH=/usr/local/bin:/usr/bin:/bin") || slices.ContainsFunc(env, func(s string) bool { return strings.HasPrefix(s, "SOURCE_DATE_EPOCH") }) {
+		t.Errorf("HermeticEnv without PATH = %q", env)
+	}
+}
+
+func TestUserCaches(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	for _, d := range []string{".npm", ".cache/pip", "go-build"} {
+		if err := os.MkdirAll(filepath.Join(home, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := UserCaches([]string{"HOME=" + home, "GOMODCACHE=/does/not/exist"}, func(k string) string {
+		if k == "GOCACHE" {
+			return filepath.Join(home, "go-build")
+		}
+		return ""
+	})
+	want := map[string]string{"GOCACHE": filepath.Join(home, "go-build"), "npm_config_cache": filepath.Join(home, ".npm"), "PIP_CACHE_DIR": filepath.Join(home, ".cache", "pip")}
+	if len(got) != len(want) {
+		t.Fatalf("UserCaches = %v; want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("UserCaches[%s] = %q; want %q", k, got[k], v)
+		}
+	}
+}
+
+// TestRunWithoutNetwork: a check isolated in a network namespace sees only
+// a loopback, and it is up.
+func TestRunWithoutNetwork(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("network namespaces need Linux")
+	}
+	helper, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ProbeNetns(context.Background(), helper); err != nil {
+		t.Skipf("no network namespaces here: %v", err)
+	}
+	probe := func(isolated bool) []string {
+		t.Helper()
+		var out lines
+		opts := RunOptions{Dir: t.TempDir(), Env: append(slices.Clone(shEnv), "CHECKS_TEST_NETPROBE=1"), Progress: out.add}
+		if isolated {
+			opts.NetnsHelper = helper
+		}
+		o, err := Run(context.Background(), Spec{Name: "net", Command: "exec " + helper}, opts)
+		if err != nil || o.ExitCode != 0 {
+			t.Fatalf("probe: %+v, %v; output %q", o, err, out.get())
+		}
+		return out.get()
+	}
+	got := probe(true)
+	if len(got) != 2 || got[0] != "interfaces lo:true" || got[1] != "loopback ok" {
+		t.Fatalf("inside the namespace: %q; want only lo, up, and a working loopback", got)
+	}
+	host := probe(false)
+	if len(host) < 1 || host[0] == "interfaces lo:true" {
+		t.Logf("the host has only a loopback too (%q): the namespace check above is what counts", host)
+	}
+	// A timeout still kills the isolated check and its children.
+	o, err := Run(context.Background(), Spec{Name: "slow", Command: "sleep 60", Timeout: 200e6}, RunOptions{Dir: t.TempDir(), Env: shEnv, NetnsHelper: helper})
+	if err != nil || !o.TimedOut {
+		t.Errorf("isolated timeout: %+v, %v", o, err)
+	}
+}
