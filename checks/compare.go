@@ -18,6 +18,11 @@ type Comparison struct {
 	Added []string
 	// Removed is present at base and absent at head.
 	Removed []string
+	// Skipped ran (passed or failed) at base and is skipped at head.
+	Skipped []string
+	// Flaky changed outcome between repeated runs on some tree; a flaky
+	// test is never Fixed (a flaky repro is not a repro).
+	Flaky []string
 	// FailedAtHead is every result that fails at head.
 	FailedAtHead []string
 }
@@ -54,10 +59,33 @@ func Compare(base, repro, head *Outcome) Comparison {
 		ref = b
 	}
 	var c Comparison
+	flaky := map[string]bool{}
+	for _, o := range []*Outcome{base, repro, head} {
+		if o != nil {
+			for _, id := range o.Flaky {
+				flaky[id] = true
+			}
+		}
+	}
+	reported := map[string]bool{}
+	for id := range flaky {
+		reported[id] = true
+	}
+	for id := range reported {
+		// A package with a flaky test may have failed because of it: it is
+		// not fixed either, but the test is what is reported as flaky.
+		if p := pkgs[id]; p != "" {
+			flaky[p] = true
+			reported[p] = false
+		}
+	}
 	for _, id := range sorted {
+		if reported[id] {
+			c.Flaky = append(c.Flaky, id)
+		}
 		pkg := pkgs[id]
 		sb, sr, sh := b.status(id, pkg), ref.status(id, pkg), h.status(id, pkg)
-		if sh == StatusPass && sr == StatusFail {
+		if sh == StatusPass && sr == StatusFail && !flaky[id] {
 			c.Fixed = append(c.Fixed, id)
 		}
 		if sb == StatusPass && sh == StatusFail {
@@ -69,11 +97,14 @@ func Compare(base, repro, head *Outcome) Comparison {
 		if sb != "" && sh == "" {
 			c.Removed = append(c.Removed, id)
 		}
+		if (sb == StatusPass || sb == StatusFail) && h.byID[id] == StatusSkip {
+			c.Skipped = append(c.Skipped, id)
+		}
 		if h.byID[id] == StatusFail {
 			c.FailedAtHead = append(c.FailedAtHead, id)
 		}
 	}
-	for _, l := range []*[]string{&c.Fixed, &c.Regressed, &c.Added, &c.Removed} {
+	for _, l := range []*[]string{&c.Fixed, &c.Regressed, &c.Added, &c.Removed, &c.Skipped} {
 		*l = dropCoveredPackages(*l, pkgs)
 	}
 	return c

@@ -151,10 +151,32 @@ func TestCompareRules(t *testing.T) {
 			want:  Comparison{Fixed: []string{"p.TestA"}, Added: []string{"p.TestA"}},
 		},
 		{
-			name: "skip is neither pass nor fail",
+			name: "skip is neither pass nor fail; a test that ran at base and is skipped at head is skipped",
 			base: outcome("skip p.TestA", "pass p.TestB", "fail p.TestC"),
 			head: outcome("fail p.TestA", "skip p.TestB", "skip p.TestC"),
-			want: Comparison{FailedAtHead: []string{"p.TestA"}},
+			want: Comparison{Skipped: []string{"p.TestB", "p.TestC"}, FailedAtHead: []string{"p.TestA"}},
+		},
+		{
+			name: "a flaky repro is not a repro",
+			base: outcome("pass p", "pass p.TestOld"),
+			repro: func() *Outcome {
+				o := outcome("fail p", "pass p.TestOld", "fail p.TestNew")
+				o.Flaky = []string{"p.TestNew"}
+				return o
+			}(),
+			head: outcome("pass p", "pass p.TestOld", "pass p.TestNew"),
+			want: Comparison{Added: []string{"p.TestNew"}, Flaky: []string{"p.TestNew"}},
+		},
+		{
+			name: "a package flaky on its own is reported",
+			base: outcome("pass p", "pass p.TestA"),
+			repro: func() *Outcome {
+				o := outcome("fail p", "pass p.TestA")
+				o.Flaky = []string{"p"}
+				return o
+			}(),
+			head: outcome("pass p", "pass p.TestA"),
+			want: Comparison{Flaky: []string{"p"}},
 		},
 		{
 			name: "duplicates are reported once",
@@ -215,6 +237,8 @@ func equalComparison(a, b Comparison) bool {
 		reflect.DeepEqual(norm(a.Regressed), norm(b.Regressed)) &&
 		reflect.DeepEqual(norm(a.Added), norm(b.Added)) &&
 		reflect.DeepEqual(norm(a.Removed), norm(b.Removed)) &&
+		reflect.DeepEqual(norm(a.Skipped), norm(b.Skipped)) &&
+		reflect.DeepEqual(norm(a.Flaky), norm(b.Flaky)) &&
 		reflect.DeepEqual(norm(a.FailedAtHead), norm(b.FailedAtHead))
 }
 

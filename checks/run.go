@@ -23,6 +23,11 @@ type Spec struct {
 	// exit-code otherwise.
 	Format  string
 	Timeout time.Duration // 0 = none
+	// Report is a glob, relative to the tree, of the report files the
+	// command writes; "" reads the report from its output.
+	Report string
+	// Repeat is how many times RunRepeated runs the check (0 means 1).
+	Repeat int
 }
 
 // RunOptions are the conditions a Spec runs in.
@@ -60,9 +65,14 @@ type Outcome struct {
 	// Results are sorted by ID. For the exit-code format they are exactly
 	// one, named after the check, that passes iff the exit status is 0.
 	Results []Result
-	// ParseError says why a go-test-json report could not be read in full;
-	// such a check has failed.
+	// ParseError says why a report could not be read in full; such a
+	// check has failed.
 	ParseError string
+	// Runs is how many times the check ran (RunRepeated), and Flaky the
+	// results whose status differed between runs (sorted). A flaky
+	// result's Status is fail.
+	Runs  int
+	Flaky []string
 }
 
 const (
@@ -198,20 +208,41 @@ func Run(ctx context.Context, spec Spec, opts RunOptions) (*Outcome, error) {
 		OutputBytes:  out.total,
 		Truncated:    out.total > int64(len(out.kept)),
 	}
-	o.read(spec, out.kept)
+	o.read(spec, out.kept, opts.Dir)
 	if cancelled {
 		return o, fmt.Errorf("check %s: %w", spec.Name, ctx.Err())
 	}
 	return o, nil
 }
 
-// read fills in the format, results and parse error from the kept output.
-func (o *Outcome) read(spec Spec, kept []byte) {
+// read fills in the format, results and parse error from the report: the
+// files spec.Report names in dir, else the kept output.
+func (o *Outcome) read(spec Spec, kept []byte, dir string) {
 	format := spec.Format
+	if spec.Report != "" {
+		data, err := readReports(dir, spec.Report)
+		if err != nil {
+			o.Format, o.ParseError = format, err.Error()
+			return
+		}
+		kept = data
+	} else if o.Truncated && format != FormatExitCode {
+		defer func() {
+			if o.ParseError == "" && o.Format != FormatExitCode {
+				// The results after the cut are unknown; the report cannot
+				// vouch for them, so it fails rather than pass on a part.
+				o.ParseError = fmt.Sprintf("output is %d bytes, over the %d-byte limit: only the start was read", o.OutputBytes, len(kept))
+			}
+		}()
+	}
 	var results []Result
 	var err error
-	if format != FormatExitCode {
+	switch format {
+	case FormatExitCode:
+	case "", FormatGoTestJSON:
 		results, err = ParseGoTestJSON(bytes.NewReader(kept))
+	default:
+		results, err = parseReport(format, kept)
 	}
 	if format == "" {
 		format = FormatExitCode
@@ -228,13 +259,8 @@ func (o *Outcome) read(spec Spec, kept []byte) {
 		o.Results = []Result{{ID: spec.Name, Status: st}}
 		return
 	}
-	switch {
-	case err != nil:
+	if err != nil {
 		o.ParseError = err.Error()
-	case o.Truncated:
-		// The tests after the cut are unknown; the report cannot vouch for
-		// them, so it fails rather than pass on a part.
-		o.ParseError = fmt.Sprintf("output is %d bytes, over the %d-byte limit: only the start was read", o.OutputBytes, len(kept))
 	}
 	o.Results = results
 }
