@@ -290,3 +290,6 @@ const Scaffold = `# git-proof project config. Committed with the project; read f
 #     env: [GOFLAGS]          # variables passed through beyond the hermetic defaults
 #     network: false          # true lets the check reach the network
 `
+
+// ValidName reports whether name can name a check.
+func ValidName(name string) bool { return nameRE.MatchString(name) }

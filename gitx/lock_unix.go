@@ -42,3 +42,24 @@ func (r *Repo) lockWorktrees(ctx context.Context) (func(), error) {
 		}
 	}
 }
+
+// tryLock takes an exclusive advisory lock on path without waiting; ok is
+// false when another process holds it. The kernel drops the lock if the
+// process dies.
+func tryLock(path string) (unlock func(), ok bool, err error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, false, nil
+		}
+		return nil, false, err
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, true, nil
+}

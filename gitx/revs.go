@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -157,4 +158,13 @@ func (r *Repo) TreesOf(ctx context.Context, ids []string) (map[string]string, er
 		res[ids[i]] = f[0]
 	}
 	return res, nil
+}
+
+// CommitTime returns a commit's committer time (Unix seconds).
+func (r *Repo) CommitTime(ctx context.Context, rev string) (int64, error) {
+	out, err := r.Run(ctx, "show", "-s", "--format=%ct", rev+"^{commit}", "--")
+	if err != nil {
+		return 0, fmt.Errorf("commit time of %s: %w", rev, err)
+	}
+	return strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
 }

@@ -109,7 +109,17 @@ type Environment struct {
 	OS         string `json:"os"`
 	Arch       string `json:"arch"`
 	GitVersion string `json:"gitVersion,omitempty"`
-	GoVersion  string `json:"goVersion,omitempty"`
+	GoVersion  string `json:"goVersion,omitempty"` // git-proof's own Go
+	// Network is "off" when checks ran in a network namespace of their
+	// own, else "on: <why>" (a check asked for it, or the kernel does not
+	// allow namespaces here).
+	Network string `json:"network,omitempty"`
+	// Passed names the variables taken from the caller's environment
+	// (beyond the hermetic defaults: HOME, TMPDIR, TZ, LC_ALL, ...).
+	Passed []string `json:"passed,omitempty"`
+	// SourceDateEpoch is SOURCE_DATE_EPOCH as the checks saw it: the
+	// proven commit's committer time.
+	SourceDateEpoch int64 `json:"sourceDateEpoch,omitempty"`
 }
 
 // Check is one check run on the three trees and what changed between them.
@@ -125,6 +135,7 @@ type Check struct {
 	Regressed []string    `json:"regressed"`
 	Added     []string    `json:"added"`
 	Removed   []string    `json:"removed"`
+	Skipped   []string    `json:"skipped"` // ran at base, skipped at head
 	Flaky     []string    `json:"flaky"`
 	// Truncated is set when a name list was cut to MaxNames; counts stay exact.
 	Truncated bool   `json:"truncated,omitempty"`
@@ -137,12 +148,14 @@ type Counts struct {
 	Regressed int `json:"regressed"`
 	Added     int `json:"added"`
 	Removed   int `json:"removed"`
+	Skipped   int `json:"skipped"`
+	Flaky     int `json:"flaky"`
 }
 
 // TreeResult is one run of a check on one tree.
 type TreeResult struct {
 	Tree         string   `json:"tree"`
-	Status       string   `json:"status"` // "pass" when the command exited 0 and no result failed
+	Status       string   `json:"status"` // "pass" when the command exited 0 and no result failed; "flaky" when every failure was flaky; else "fail"
 	ExitCode     int      `json:"exitCode"`
 	DurationMS   int64    `json:"durationMs"`
 	TimedOut     bool     `json:"timedOut,omitempty"`
@@ -153,6 +166,8 @@ type TreeResult struct {
 	Skipped      int      `json:"skipped"`
 	FailedTests  []string `json:"failedTests,omitempty"`
 	ParseError   string   `json:"parseError,omitempty"`
+	Runs         int      `json:"runs,omitempty"`   // more than 1 with repeat:
+	Cached       bool     `json:"cached,omitempty"` // the result of an earlier run on the same tree
 }
 
 // PolicyResult is the decision of the policy the run used.
@@ -193,8 +208,9 @@ func (p *Predicate) Normalize() {
 		c.Counts = Counts{
 			Fixed: max(c.Counts.Fixed, len(c.Fixed)), Regressed: max(c.Counts.Regressed, len(c.Regressed)),
 			Added: max(c.Counts.Added, len(c.Added)), Removed: max(c.Counts.Removed, len(c.Removed)),
+			Skipped: max(c.Counts.Skipped, len(c.Skipped)), Flaky: max(c.Counts.Flaky, len(c.Flaky)),
 		}
-		for _, l := range []*[]string{&c.Fixed, &c.Regressed, &c.Added, &c.Removed, &c.Flaky} {
+		for _, l := range []*[]string{&c.Fixed, &c.Regressed, &c.Added, &c.Removed, &c.Skipped, &c.Flaky} {
 			if *l == nil {
 				*l = []string{}
 			}

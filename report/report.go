@@ -105,6 +105,17 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 		fmt.Fprintf(w, ", %d binary", p.Diff.Binary)
 	}
 	fmt.Fprintf(w, " (sha256 %s, recomputed)\n", short(p.Diff.SHA256))
+	if e := p.Environment; e.Network != "" {
+		fmt.Fprintf(w, "checks:   hermetic environment, network %s", q(e.Network))
+		if len(e.Passed) > 0 {
+			qs := make([]string, len(e.Passed))
+			for i, x := range e.Passed {
+				qs[i] = q(x)
+			}
+			fmt.Fprintf(w, "; passed %s", strings.Join(qs, ", "))
+		}
+		fmt.Fprintln(w)
+	}
 	if ts, err := time.Parse(time.RFC3339, p.CreatedAt); err == nil {
 		fmt.Fprintf(w, "recorded: %s by %s %s with %s %s\n", ts.UTC().Format(time.RFC3339), q(p.Creator.Name), q("<"+p.Creator.Email+">"), q(p.Tool.Name), q(p.Tool.Version))
 	}
@@ -143,10 +154,24 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 				continue
 			}
 			status := s.paint("32", "pass")
-			if t.r.Status != "pass" {
+			switch t.r.Status {
+			case "pass":
+			case "flaky":
+				status = s.paint("33", "flaky")
+			default:
 				status = s.paint("31", "fail")
 			}
-			fmt.Fprintf(w, "  %s %s exit %d  %d passed %d failed %d skipped  %s\n", t.label, status, t.r.ExitCode, t.r.Passed, t.r.Failed, t.r.Skipped, (time.Duration(t.r.DurationMS) * time.Millisecond).String())
+			extra := ""
+			if t.r.Runs > 1 {
+				extra += fmt.Sprintf("  %d runs", t.r.Runs)
+			}
+			if t.r.Cached {
+				extra += "  (cached)"
+			}
+			if t.r.ParseError != "" {
+				extra += "  report: " + q(t.r.ParseError)
+			}
+			fmt.Fprintf(w, "  %s %s exit %d  %d passed %d failed %d skipped  %s%s\n", t.label, status, t.r.ExitCode, t.r.Passed, t.r.Failed, t.r.Skipped, (time.Duration(t.r.DurationMS) * time.Millisecond).String(), extra)
 		}
 		list := func(label string, names []string, n int) {
 			if n == 0 {
@@ -169,6 +194,8 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 		list("regressed", ch.Regressed, ch.Counts.Regressed)
 		list("added", ch.Added, ch.Counts.Added)
 		list("removed", ch.Removed, ch.Counts.Removed)
+		list("skipped", ch.Skipped, ch.Counts.Skipped)
+		list("flaky", ch.Flaky, ch.Counts.Flaky)
 	}
 	showOthers(w, c)
 }

@@ -32,10 +32,27 @@ type Request struct {
 	Tool    proofpack.Tool
 	// Progress receives one line per step; nil for none.
 	Progress func(string)
-	// Env is the environment checks run with; nil = this process's, without
-	// the variables that would point git at the user's repository.
+	// Checks are ad-hoc named checks (`--check NAME=CMD`), exit-code or
+	// go-test-json by their output, run in addition.
+	Checks []NamedCheck
+	// Env is the environment variables are taken from; nil = this
+	// process's. Checks get a hermetic environment built from it.
 	Env []string
+	// Jobs bounds how many trees are checked at once; 0 = the number of CPUs.
+	Jobs int
+	// NoCache runs every check, even when a result for the same tree and
+	// check is cached.
+	NoCache bool
+	// Fresh uses temporary worktrees, removed afterwards, instead of the
+	// reusable ones under the git directory.
+	Fresh bool
+	// NetnsHelper is the binary that runs checks without network (see
+	// checks.NetnsHelperArg); "" lets checks use the network.
+	NetnsHelper string
 }
+
+// NamedCheck is an ad-hoc check given on the command line.
+type NamedCheck struct{ Name, Command string }
 
 // Result is what a run recorded.
 type Result struct {
@@ -95,7 +112,7 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	specs, err := checkSpecs(cfg, req.Tests)
+	specs, err := checkSpecs(cfg, req.Tests, req.Checks)
 	if err != nil {
 		return nil, err
 	}
@@ -148,18 +165,24 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 	}
 
 	if len(specs) > 0 {
+		tr, err := newTreeRunner(ctx, repo, req, head, specs, progress)
+		if err != nil {
+			return nil, err
+		}
+		p.Environment.Network, p.Environment.Passed, p.Environment.SourceDateEpoch = tr.record()
 		trees := []treeJob{{"head", head.Tree}, {"base", base.Tree}, {"repro", repro}}
-		outcomes, err := runTrees(ctx, repo, head.ID, trees, specs, req.env(), progress)
+		outcomes, err := tr.run(ctx, trees)
 		if err != nil {
 			return nil, err
 		}
 		for i, s := range specs {
-			h, b, r := outcomes["head"][i], outcomes["base"][i], outcomes["repro"][i]
-			cmp := checks.Compare(b, r, h)
+			h, b, r := outcomes["head"], outcomes["base"], outcomes["repro"]
+			cmp := checks.Compare(b.outs[i], r.outs[i], h.outs[i])
 			p.Checks = append(p.Checks, proofpack.Check{
-				Name: s.Name, Kind: s.kind, Command: s.Command, Format: h.Format,
-				Head: treeResult(head.Tree, h), Base: treeResult(base.Tree, b), Repro: treeResult(repro, r),
+				Name: s.Name, Kind: s.kind, Command: s.Command, Format: h.outs[i].Format,
+				Head: treeResult(head.Tree, h, i), Base: treeResult(base.Tree, b, i), Repro: treeResult(repro, r, i),
 				Fixed: cmp.Fixed, Regressed: cmp.Regressed, Added: cmp.Added, Removed: cmp.Removed,
+				Skipped: cmp.Skipped, Flaky: cmp.Flaky,
 			})
 		}
 	}
@@ -207,15 +230,34 @@ func riskConfig(cfg *config.Config) risk.Config {
 
 type spec struct {
 	checks.Spec
-	kind string
+	kind     string
+	coverage string
+	Env      []string
+	Network  bool
 }
 
-func checkSpecs(cfg *config.Config, tests []string) ([]spec, error) {
+func checkSpecs(cfg *config.Config, tests []string, named []NamedCheck) ([]spec, error) {
 	var out []spec
 	names := map[string]bool{}
 	for _, c := range cfg.Checks {
-		out = append(out, spec{Spec: checks.Spec{Name: c.Name, Command: c.Run, Format: c.Format, Timeout: c.Timeout}, kind: c.Kind})
+		out = append(out, spec{
+			Spec: checks.Spec{Name: c.Name, Command: c.Run, Format: c.Format, Timeout: c.Timeout, Report: c.Report, Repeat: c.Repeat},
+			kind: c.Kind, coverage: c.Coverage, Env: c.Env, Network: c.Network,
+		})
 		names[c.Name] = true
+	}
+	for _, c := range named {
+		if !config.ValidName(c.Name) {
+			return nil, fmt.Errorf("--check %q: the name must be 1-64 letters, digits, '.', '_' or '-' (--check NAME=CMD)", c.Name)
+		}
+		if names[c.Name] {
+			return nil, fmt.Errorf("--check %s: a check of that name exists already (in .proof/config.yaml or another --check)", c.Name)
+		}
+		if strings.TrimSpace(c.Command) == "" {
+			return nil, fmt.Errorf("--check %s: the command is empty (--check NAME=CMD)", c.Name)
+		}
+		names[c.Name] = true
+		out = append(out, spec{Spec: checks.Spec{Name: c.Name, Command: c.Command}, kind: "test"})
 	}
 	for i, t := range tests {
 		if strings.TrimSpace(t) == "" {
@@ -225,8 +267,8 @@ func checkSpecs(cfg *config.Config, tests []string) ([]spec, error) {
 		if i > 0 {
 			name = fmt.Sprintf("test-%d", i+1)
 		}
-		for names[name] {
-			name += "'"
+		for n := 2; names[name]; n++ {
+			name = fmt.Sprintf("test-%d", i+n)
 		}
 		names[name] = true
 		out = append(out, spec{Spec: checks.Spec{Name: name, Command: t}, kind: "test"})
@@ -275,13 +317,17 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func treeResult(tree string, o *checks.Outcome) *proofpack.TreeResult {
-	if o == nil {
+func treeResult(tree string, to *treeOutcome, i int) *proofpack.TreeResult {
+	if to == nil || to.outs[i] == nil {
 		return nil
 	}
+	o := to.outs[i]
 	t := &proofpack.TreeResult{
 		Tree: tree, ExitCode: o.ExitCode, DurationMS: o.Duration.Milliseconds(), TimedOut: o.TimedOut,
-		OutputSHA256: o.OutputSHA256, OutputBytes: o.OutputBytes, ParseError: o.ParseError,
+		OutputSHA256: o.OutputSHA256, OutputBytes: o.OutputBytes, ParseError: o.ParseError, Cached: to.cached[i],
+	}
+	if o.Runs > 1 {
+		t.Runs = o.Runs
 	}
 	for _, r := range o.Results {
 		switch r.Status {
@@ -295,10 +341,32 @@ func treeResult(tree string, o *checks.Outcome) *proofpack.TreeResult {
 		}
 	}
 	t.Status = "fail"
-	if o.ExitCode == 0 && t.Failed == 0 && !o.TimedOut && o.ParseError == "" {
+	switch {
+	case o.ExitCode == 0 && t.Failed == 0 && !o.TimedOut && o.ParseError == "":
 		t.Status = "pass"
+	case onlyFlaky(o) && !o.TimedOut && o.ParseError == "":
+		// Every failure changed outcome between runs: not a failing
+		// check, not a passing one (the flaky list says which).
+		t.Status = "flaky"
 	}
 	return t
+}
+
+// onlyFlaky reports whether every failed result of o is a flaky one.
+func onlyFlaky(o *checks.Outcome) bool {
+	if len(o.Flaky) == 0 {
+		return false
+	}
+	flaky := map[string]bool{}
+	for _, id := range o.Flaky {
+		flaky[id] = true
+	}
+	for _, r := range o.Results {
+		if r.Status == checks.StatusFail && !flaky[r.ID] {
+			return false
+		}
+	}
+	return true
 }
 
 func environment(ctx context.Context, repo *gitx.Repo) proofpack.Environment {
@@ -307,16 +375,6 @@ func environment(ctx context.Context, repo *gitx.Repo) proofpack.Environment {
 		e.GitVersion = strings.TrimPrefix(strings.TrimSpace(string(out)), "git version ")
 	}
 	return e
-}
-
-// env is the environment for check commands: the caller's, minus the
-// variables with which git would reach into the user's repository instead
-// of the worktree the check runs in.
-func (r *Request) env() []string {
-	if r.Env != nil {
-		return r.Env
-	}
-	return gitx.WithoutRepoEnv(nil)
 }
 
 func elapsed(start time.Time) string {

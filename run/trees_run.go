@@ -3,6 +3,13 @@ package run
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/git-proof/git-proof/checks"
@@ -11,55 +18,276 @@ import (
 
 type treeJob struct{ label, tree string }
 
-// runTrees checks out each distinct tree once, runs every spec in it and
-// removes the worktree, also when ctx is cancelled. A tree equal to one
-// already run (repro == base when the change adds no test) reuses its
-// outcomes instead of running again.
-func runTrees(ctx context.Context, repo *gitx.Repo, anchor string, trees []treeJob, specs []spec, env []string, progress func(string)) (map[string][]*checks.Outcome, error) {
-	out := map[string][]*checks.Outcome{}
-	byTree := map[string][]*checks.Outcome{}
-	for _, tj := range trees {
-		if prev, ok := byTree[tj.tree]; ok {
-			out[tj.label] = prev
-			progress(fmt.Sprintf("[%s] same tree as already run, reusing results", tj.label))
-			continue
-		}
-		res, err := runTree(ctx, repo, anchor, tj, specs, env, progress)
-		if err != nil {
-			return nil, err
-		}
-		out[tj.label], byTree[tj.tree] = res, res
-	}
-	return out, nil
+// treeOutcome is what the checks gave on one tree, and which came from
+// the cache.
+type treeOutcome struct {
+	outs   []*checks.Outcome
+	cached []bool
 }
 
-func runTree(ctx context.Context, repo *gitx.Repo, anchor string, tj treeJob, specs []spec, env []string, progress func(string)) (res []*checks.Outcome, err error) {
+// treeRunner runs every check on a set of trees.
+type treeRunner struct {
+	repo     *gitx.Repo
+	anchor   string // a commit to anchor new worktrees at
+	specs    []spec
+	from     []string          // the caller's environment, variables are taken from it
+	caches   map[string]string // the user's build caches
+	epoch    int64             // SOURCE_DATE_EPOCH
+	netns    string            // the network-namespace helper; "" when checks keep the network
+	cache    *resultCache
+	fresh    bool   // temporary worktrees, removed afterwards, instead of the pool
+	pool     string // the pool's directory
+	jobs     int
+	progress func(string)
+	// netReason says why checks keep the network when netns is "".
+	netReason string
+}
+
+// run checks out each distinct tree once (a tree equal to another one,
+// repro == base when the change adds no test, is run once) and runs every
+// spec in it; up to jobs trees at a time. The first error cancels the
+// others; worktrees are released or removed on every path.
+func (tr *treeRunner) run(ctx context.Context, trees []treeJob) (map[string]*treeOutcome, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	byTree := map[string]*treeOutcome{}
+	var labels []treeJob
+	for _, tj := range trees {
+		if _, ok := byTree[tj.tree]; ok {
+			tr.progress(fmt.Sprintf("[%s] same tree as already run, reusing results", tj.label))
+			continue
+		}
+		byTree[tj.tree] = nil
+		labels = append(labels, tj)
+	}
+	sem := make(chan struct{}, max(tr.jobs, 1))
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	for _, tj := range labels {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			out, err := tr.runTree(ctx, tj)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				return
+			}
+			byTree[tj.tree] = out
+		}()
+	}
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	res := map[string]*treeOutcome{}
+	for _, tj := range trees {
+		res[tj.label] = byTree[tj.tree]
+	}
+	return res, nil
+}
+
+// runTree runs every spec on one tree: from the cache where it can, in a
+// worktree otherwise.
+func (tr *treeRunner) runTree(ctx context.Context, tj treeJob) (*treeOutcome, error) {
 	start := time.Now()
-	progress(fmt.Sprintf("[%s] checking out tree %s", tj.label, tj.tree[:12]))
-	wt, err := repo.AddWorktree(ctx, anchor, tj.tree, tj.label)
+	out := &treeOutcome{outs: make([]*checks.Outcome, len(tr.specs)), cached: make([]bool, len(tr.specs))}
+	keys := make([]string, len(tr.specs))
+	missing := 0
+	for i, s := range tr.specs {
+		env, _ := tr.env(s, "/home")
+		keys[i] = cacheKey(tj.tree, s, env, tr.network(s), toolFingerprint(envValue(env, "PATH")))
+		if o, ok := tr.cache.get(keys[i]); ok {
+			out.outs[i], out.cached[i] = o, true
+			tr.progress(fmt.Sprintf("[%s] %s: cached result (exit %d)", tj.label, s.Name, o.ExitCode))
+			continue
+		}
+		missing++
+	}
+	if missing == 0 {
+		return out, nil
+	}
+	tr.progress(fmt.Sprintf("[%s] checking out tree %s", tj.label, tj.tree[:12]))
+	dir, done, err := tr.worktree(ctx, tj)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if rerr := wt.Remove(); rerr != nil && err == nil {
-			err = fmt.Errorf("remove %s worktree: %w", tj.label, rerr)
+	defer done()
+	for i, s := range tr.specs {
+		if out.outs[i] != nil {
+			continue
 		}
-	}()
-	for _, s := range specs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		t0 := time.Now()
-		progress(fmt.Sprintf("[%s] %s: %s", tj.label, s.Name, s.Command))
-		o, err := checks.Run(ctx, s.Spec, checks.RunOptions{Dir: wt.Dir, Env: env})
+		tr.progress(fmt.Sprintf("[%s] %s: %s", tj.label, s.Name, s.Command))
+		home, err := os.MkdirTemp("", "git-proof-home-")
 		if err != nil {
 			return nil, fmt.Errorf("[%s] check %s: %w", tj.label, s.Name, err)
 		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		if err := os.Mkdir(filepath.Join(home, "tmp"), 0o700); err != nil {
+			os.RemoveAll(home)
+			return nil, fmt.Errorf("[%s] check %s: %w", tj.label, s.Name, err)
 		}
-		progress(fmt.Sprintf("[%s] %s: exit %d in %s (total %s)", tj.label, s.Name, o.ExitCode, elapsed(t0), elapsed(start)))
-		res = append(res, o)
+		env, _ := tr.env(s, home)
+		opts := checks.RunOptions{Dir: dir, Env: env}
+		if !s.Network {
+			opts.NetnsHelper = tr.netns
+		}
+		o, err := checks.RunRepeated(ctx, s.Spec, opts)
+		os.RemoveAll(home)
+		if err != nil {
+			return nil, fmt.Errorf("[%s] check %s: %w", tj.label, s.Name, err)
+		}
+		tr.cache.put(keys[i], o)
+		out.outs[i] = o
+		tr.progress(fmt.Sprintf("[%s] %s: exit %d in %s (total %s)", tj.label, s.Name, o.ExitCode, elapsed(t0), elapsed(start)))
 	}
-	return res, nil
+	return out, nil
+}
+
+// worktree checks tj's tree out: a pooled worktree, released when done,
+// or with fresh a temporary one, removed when done.
+func (tr *treeRunner) worktree(ctx context.Context, tj treeJob) (string, func(), error) {
+	if tr.fresh {
+		wt, err := tr.repo.AddWorktree(ctx, tr.anchor, tj.tree, tj.label)
+		if err != nil {
+			return "", nil, err
+		}
+		return wt.Dir, func() {
+			if err := wt.Remove(); err != nil {
+				tr.progress(fmt.Sprintf("[%s] remove worktree: %v", tj.label, err))
+			}
+		}, nil
+	}
+	wt, err := tr.repo.AcquireWorktree(ctx, tr.pool, tr.anchor, tj.tree)
+	if err != nil {
+		return "", nil, err
+	}
+	return wt.Dir, wt.Release, nil
+}
+
+// env is the environment of spec s with home as HOME.
+func (tr *treeRunner) env(s spec, home string) ([]string, []string) {
+	return checks.HermeticEnv(checks.EnvOptions{From: tr.from, Pass: s.Env, Home: home, SourceDateEpoch: tr.epoch, Caches: tr.caches})
+}
+
+func (tr *treeRunner) network(s spec) string {
+	if tr.netns != "" && !s.Network {
+		return "off"
+	}
+	return "on"
+}
+
+func envValue(env []string, k string) string {
+	for _, kv := range env {
+		if len(kv) > len(k) && kv[:len(k)] == k && kv[len(k)] == '=' {
+			return kv[len(k)+1:]
+		}
+	}
+	return ""
+}
+
+// newTreeRunner sets up what every check of a run shares: the environment
+// variables come from, the user's caches, SOURCE_DATE_EPOCH (the proven
+// commit's time, the same on all three trees), the result cache, the
+// worktree pool, and network isolation when the kernel allows it.
+func newTreeRunner(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Commit, specs []spec, progress func(string)) (*treeRunner, error) {
+	from := req.Env
+	if from == nil {
+		from = os.Environ()
+	}
+	from = gitx.WithoutRepoEnv(from)
+	tr := &treeRunner{
+		repo: repo, anchor: head.ID, specs: specs, from: from, progress: progress,
+		caches: checks.UserCaches(from, goEnv(ctx, from)),
+		cache:  &resultCache{dir: filepath.Join(repo.CommonDir(), "git-proof", "cache", "checks")},
+		pool:   filepath.Join(repo.CommonDir(), "git-proof", "worktrees"),
+		fresh:  req.Fresh, jobs: req.Jobs,
+	}
+	if req.NoCache {
+		tr.cache.dir = ""
+	}
+	if tr.jobs <= 0 {
+		tr.jobs = runtime.NumCPU()
+	}
+	if t, err := repo.CommitTime(ctx, head.ID); err == nil {
+		tr.epoch = t
+	}
+	needIsolation := false
+	for _, s := range specs {
+		needIsolation = needIsolation || !s.Network
+	}
+	tr.netReason = "every check asked for the network"
+	if needIsolation {
+		if req.NetnsHelper == "" {
+			tr.netReason = "no network-namespace helper"
+		} else if err := checks.ProbeNetns(ctx, req.NetnsHelper); err != nil {
+			tr.netReason = "network namespaces are not available here: " + err.Error()
+		} else {
+			tr.netns = req.NetnsHelper
+		}
+	}
+	return tr, nil
+}
+
+// record is what the record says of the checks' environment.
+func (tr *treeRunner) record() (network string, passed []string, epoch int64) {
+	seen := map[string]bool{}
+	for _, s := range tr.specs {
+		_, p := tr.env(s, "/home")
+		for _, k := range p {
+			if !seen[k] {
+				seen[k] = true
+				passed = append(passed, k)
+			}
+		}
+	}
+	sort.Strings(passed)
+	network = "off"
+	var on []string
+	for _, s := range tr.specs {
+		if s.Network {
+			on = append(on, s.Name)
+		}
+	}
+	switch {
+	case tr.netns == "":
+		network = "on: " + tr.netReason
+	case len(on) > 0:
+		network = "off, except for " + strings.Join(on, ", ") + " (network: true)"
+	}
+	return network, passed, tr.epoch
+}
+
+// goEnv asks the go command, if there is one on PATH, for its settings.
+func goEnv(ctx context.Context, from []string) func(string) string {
+	vals := map[string]string{}
+	goBin, err := lookPathIn("go", envValue(from, "PATH"))
+	if err == nil {
+		cmd := exec.CommandContext(ctx, goBin, "env", "GOCACHE", "GOMODCACHE")
+		cmd.Env = from
+		if out, err := cmd.Output(); err == nil {
+			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+			if len(lines) == 2 {
+				vals["GOCACHE"], vals["GOMODCACHE"] = lines[0], lines[1]
+			}
+		}
+	}
+	return func(k string) string { return vals[k] }
 }

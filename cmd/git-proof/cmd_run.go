@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/git-proof/git-proof/gitx"
@@ -25,6 +26,10 @@ Exit 0: recorded with AUTO_OK; 1: recorded with REVIEW or BLOCK; 2: nothing reco
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "base", Usage: "prove the change from `REV` instead of the first parent"},
 			&cli.StringSliceFlag{Name: "test", Usage: "a test `CMD` to run (sh -c), in addition to .proof/config.yaml's checks"},
+			&cli.StringSliceFlag{Name: "check", Usage: "a named check `NAME=CMD` to run, in addition"},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "check up to `N` trees at once (default: the number of CPUs)"},
+			&cli.BoolFlag{Name: "no-cache", Usage: "run every check, even where a result for the same tree and check is cached"},
+			&cli.BoolFlag{Name: "fresh", Usage: "use temporary worktrees, removed afterwards, instead of reusable ones"},
 			&cli.BoolFlag{Name: "unsigned", Usage: "record without a signature (policy sends it to REVIEW; verify refuses it)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the recorded predicate as JSON"},
 		},
@@ -71,8 +76,21 @@ Exit 0: recorded with AUTO_OK; 1: recorded with REVIEW or BLOCK; 2: nothing reco
 					fmt.Fprintln(c.App.ErrWriter, "git proof: note: uncommitted changes are not part of the proof; it covers the commit only")
 				}
 			}
+			var named []run.NamedCheck
+			for _, nc := range c.StringSlice("check") {
+				name, cmd, ok := strings.Cut(nc, "=")
+				if !ok {
+					return usageErr("--check %q: give NAME=CMD, e.g. --check lint='go vet ./...'", nc)
+				}
+				named = append(named, run.NamedCheck{Name: name, Command: cmd})
+			}
+			if c.Int("jobs") < 0 {
+				return usageErr("--jobs must be 1 or more")
+			}
+			helper, _ := os.Executable()
 			res, err := run.Run(ctx, repo, run.Request{
-				Rev: c.Args().First(), Base: c.String("base"), Tests: c.StringSlice("test"),
+				Rev: c.Args().First(), Base: c.String("base"), Tests: c.StringSlice("test"), Checks: named,
+				Jobs: c.Int("jobs"), NoCache: c.Bool("no-cache"), Fresh: c.Bool("fresh"), NetnsHelper: helper,
 				Signer: signer, Policy: eng, Progress: progress,
 				Creator: proofpack.Identity{Name: st.UserName, Email: st.UserEmail},
 				Tool:    proofpack.Tool{Name: "git-proof", Version: version},
@@ -106,9 +124,13 @@ func writeRunSummary(c *cli.Context, repo *gitx.Repo, res *run.Result) {
 		fmt.Fprintf(w, "  - %s\n", proofpack.Sanitize(r))
 	}
 	for _, ch := range p.Checks {
-		fmt.Fprintf(w, "check %s: head %s, base %s, repro %s; fixed %d, regressed %d, added %d, removed %d\n",
+		fmt.Fprintf(w, "check %s: head %s, base %s, repro %s; fixed %d, regressed %d, added %d, removed %d",
 			proofpack.Sanitize(ch.Name), status(ch.Head), status(ch.Base), status(ch.Repro),
 			ch.Counts.Fixed, ch.Counts.Regressed, ch.Counts.Added, ch.Counts.Removed)
+		if ch.Counts.Skipped > 0 || ch.Counts.Flaky > 0 {
+			fmt.Fprintf(w, ", skipped %d, flaky %d", ch.Counts.Skipped, ch.Counts.Flaky)
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "see: git proof show %s\n", res.Commit[:12])
 }

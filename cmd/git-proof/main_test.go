@@ -102,12 +102,26 @@ func (r *proofRepo) must(code int, args ...string) result {
 	return res
 }
 
-// noStrayWorktrees fails the test if a run left a worktree registered or a
-// temporary directory behind.
+// noStrayWorktrees fails the test if a run left a worktree registered
+// outside the reusable pool (under the git directory), one in the pool
+// with leftovers, or a temporary directory behind.
 func (r *proofRepo) noStrayWorktrees() {
 	r.T.Helper()
-	if wt := r.Git("worktree", "list", "--porcelain"); strings.Count(wt, "worktree ") != 1 {
-		r.T.Errorf("worktrees left registered:\n%s", wt)
+	pool := filepath.Join(r.Git("rev-parse", "--path-format=absolute", "--git-common-dir"), "git-proof", "worktrees") + string(filepath.Separator)
+	for _, line := range strings.Split(r.Git("worktree", "list", "--porcelain"), "\n") {
+		dir, ok := strings.CutPrefix(line, "worktree ")
+		if !ok || dir == r.Dir {
+			continue
+		}
+		if !strings.HasPrefix(dir, pool) {
+			r.T.Errorf("worktree left registered outside the pool: %s", dir)
+			continue
+		}
+		// A released pool worktree may hold the last tree's files, but
+		// never a lock another run would wait on: it can be taken now.
+		if st, err := r.TryGitIn(dir, "status", "--porcelain", "--ignored"); err != nil {
+			r.T.Errorf("pool worktree %s is damaged: %v %s", dir, err, st)
+		}
 	}
 	ents, err := os.ReadDir(r.tmp)
 	if err != nil {

@@ -71,6 +71,18 @@ deny contains msg if {
 
 deny contains msg if {
 	some c in checks
+	count(object.get(c, "skipped", [])) > 0
+	msg := sprintf("check %q: %d test(s) skipped at head that ran on base: %s", [c.name, count(c.skipped), concat(", ", c.skipped)])
+}
+
+review contains msg if {
+	some c in checks
+	count(object.get(c, "flaky", [])) > 0
+	msg := sprintf("check %q: %d flaky test(s), whose outcome changed between runs (a flaky repro is not a repro): %s", [c.name, count(c.flaky), concat(", ", c.flaky)])
+}
+
+deny contains msg if {
+	some c in checks
 	c.head.status == "fail"
 	c.base.status == "pass"
 	msg := sprintf("check %q fails on head but passed on base (exit %d)", [c.name, c.head.exitCode])

@@ -111,3 +111,15 @@ test_dependency_changes_only_raise_risk if {
 	r := {"score": 0.1, "factors": [], "sensitive": [{"path": "go.mod", "glob": "**/go.mod", "category": "deps"}]}
 	proof.decision == "AUTO_OK" with input as {"proofpack": {"checks": [check({})], "risk": r}, "signer": signed}
 }
+
+test_skipped_blocks if {
+	c := check({"skipped": ["m.TestOld"]})
+	proof.decision == "BLOCK" with input as {"proofpack": {"checks": [c]}, "signer": signed}
+}
+
+test_flaky_reviews if {
+	c := check({"flaky": ["m.TestBug"], "fixed": []})
+	proof.decision == "REVIEW" with input as {"proofpack": {"checks": [c]}, "signer": signed}
+	c2 := check({"flaky": ["m.TestOther"]})
+	proof.decision == "REVIEW" with input as {"proofpack": {"checks": [c2]}, "signer": signed}
+}
