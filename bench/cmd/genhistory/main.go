@@ -706,7 +706,7 @@ func checkPolicy(ctx context.Context, eng *policy.Engine, ci *commitInfo) error 
 		parents = []string{ci.parent}
 	}
 	res, err := eng.Eval(ctx, &policy.Input{
-		Proofpack: pj,
+		Proofpack: json.RawMessage(pj), // not []byte: that would reach the policy as a base64 string
 		Signer:    policy.Signer{Signed: true, Verified: true, Trusted: true, Principal: principal},
 		Commit:    policy.Commit{ID: ci.id, Tree: ci.tree, Parents: parents},
 		Context:   "verify",
