@@ -9,6 +9,9 @@ import (
 	"sort"
 
 	"github.com/bmatcuk/doublestar/v4"
+	"github.com/git-proof/git-proof/checks/junit"
+	"github.com/git-proof/git-proof/checks/tap"
+	"github.com/git-proof/git-proof/sarif"
 )
 
 // Limits on report files.
@@ -25,10 +28,10 @@ const (
 	FormatSARIF = "sarif"
 )
 
-// readReports reads the files glob names under dir (sorted, so the
-// result does not depend on the file system's order), refusing paths that
-// leave dir.
-func readReports(dir, glob string) ([]byte, error) {
+// readReports reads the files glob names under dir, one slice per file
+// (sorted by path, so the result does not depend on the file system's
+// order); the glob cannot leave dir.
+func readReports(dir, glob string) ([][]byte, error) {
 	matches, err := doublestar.Glob(os.DirFS(dir), glob)
 	if err != nil {
 		return nil, fmt.Errorf("report glob %q: %w", glob, err)
@@ -40,34 +43,111 @@ func readReports(dir, glob string) ([]byte, error) {
 		return nil, fmt.Errorf("report glob %q matched %d files, over the limit of %d", glob, len(matches), maxReportFiles)
 	}
 	sort.Strings(matches)
-	var buf bytes.Buffer
+	var out [][]byte
+	total := 0
 	for _, m := range matches {
-		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(m)))
+		b, err := readRegular(filepath.Join(dir, filepath.FromSlash(m)), maxReportBytes-total)
 		if err != nil {
 			return nil, fmt.Errorf("report %s: %w", m, err)
 		}
-		fi, err := f.Stat()
-		if err != nil || !fi.Mode().IsRegular() {
-			f.Close()
-			if err == nil {
-				err = fmt.Errorf("not a regular file")
-			}
-			return nil, fmt.Errorf("report %s: %w", m, err)
-		}
-		_, err = io.Copy(&buf, io.LimitReader(f, maxReportBytes+1-int64(buf.Len())))
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("report %s: %w", m, err)
-		}
-		if buf.Len() > maxReportBytes {
-			return nil, fmt.Errorf("reports over %d bytes", maxReportBytes)
-		}
-		buf.WriteByte('\n')
+		total += len(b)
+		out = append(out, b)
 	}
-	return buf.Bytes(), nil
+	return out, nil
 }
 
-// parseReport reads a report in one of the formats other packages parse.
-func parseReport(format string, data []byte) ([]Result, error) {
-	return nil, fmt.Errorf("format %s is not supported by this git-proof yet", format)
+// readRegular reads a regular file of at most limit bytes.
+func readRegular(path string, limit int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > limit {
+		return nil, fmt.Errorf("reports over %d bytes", maxReportBytes)
+	}
+	return b, nil
+}
+
+// parseReports reads test results from reports in format (junit or tap),
+// one report per slice; results of several reports merge, the worst
+// status of an ID winning.
+func parseReports(format string, reports [][]byte) ([]Result, error) {
+	worst := map[string]Status{}
+	for _, r := range reports {
+		var cases []Result
+		switch format {
+		case FormatJUnit:
+			cs, err := junit.Parse(bytes.NewReader(r))
+			if err != nil {
+				return nil, fmt.Errorf("junit report: %w", err)
+			}
+			for _, c := range cs {
+				cases = append(cases, Result{ID: c.ID, Status: Status(c.Status)})
+			}
+		case FormatTAP:
+			cs, err := tap.Parse(bytes.NewReader(r))
+			if err != nil {
+				return nil, fmt.Errorf("tap report: %w", err)
+			}
+			for _, c := range cs {
+				cases = append(cases, Result{ID: c.ID, Status: Status(c.Status)})
+			}
+		default:
+			return nil, fmt.Errorf("unknown report format %q", format)
+		}
+		for _, c := range cases {
+			if prev, ok := worst[c.ID]; !ok || severity(c.Status) > severity(prev) {
+				worst[c.ID] = c.Status
+			}
+		}
+	}
+	out := make([]Result, 0, len(worst))
+	for id, st := range worst {
+		out = append(out, Result{ID: id, Status: st})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+func severity(s Status) int {
+	switch s {
+	case StatusFail:
+		return 2
+	case StatusSkip:
+		return 1
+	}
+	return 0
+}
+
+// parseFindings reads SARIF reports (or, when a check's output is `go vet`
+// text, converts it), with paths made relative to dir.
+func parseFindings(reports [][]byte, dir, tool string) ([]sarif.Finding, error) {
+	var all []sarif.Finding
+	for _, r := range reports {
+		var fs []sarif.Finding
+		var err error
+		if t := bytes.TrimSpace(r); len(t) == 0 || t[0] != '{' {
+			// Not JSON: `go vet` text output, converted.
+			fs, err = sarif.FromGoVet(bytes.NewReader(r), tool, dir)
+		} else {
+			fs, err = sarif.Parse(bytes.NewReader(r), dir)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sarif report: %w", err)
+		}
+		all = append(all, fs...)
+	}
+	return all, nil
 }

@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"time"
+
+	"github.com/git-proof/git-proof/sarif"
 )
 
 // Spec is one check to run.
@@ -28,6 +30,9 @@ type Spec struct {
 	Report string
 	// Repeat is how many times RunRepeated runs the check (0 means 1).
 	Repeat int
+	// Coverage is a glob, relative to the tree, of the Go coverprofile or
+	// LCOV files the command writes; they are kept in Outcome.Coverage.
+	Coverage string
 }
 
 // RunOptions are the conditions a Spec runs in.
@@ -73,6 +78,11 @@ type Outcome struct {
 	// result's Status is fail.
 	Runs  int
 	Flaky []string
+	// Findings are a SARIF check's findings, paths relative to the tree.
+	Findings []sarif.Finding `json:",omitempty"`
+	// Coverage is the coverage file the check wrote, when its spec names
+	// one (see CoverageData).
+	Coverage *CoverageData `json:",omitempty"`
 }
 
 const (
@@ -101,7 +111,9 @@ const (
 // Format), and for ctx being cancelled: then the command is killed and the
 // partial Outcome comes with ctx's error.
 func Run(ctx context.Context, spec Spec, opts RunOptions) (*Outcome, error) {
-	if spec.Format != "" && spec.Format != FormatGoTestJSON && spec.Format != FormatExitCode {
+	switch spec.Format {
+	case "", FormatGoTestJSON, FormatExitCode, FormatJUnit, FormatTAP, FormatSARIF:
+	default:
 		return nil, fmt.Errorf("check %s: unknown format %q", spec.Name, spec.Format)
 	}
 	if opts.Dir == "" {
@@ -209,23 +221,28 @@ func Run(ctx context.Context, spec Spec, opts RunOptions) (*Outcome, error) {
 		Truncated:    out.total > int64(len(out.kept)),
 	}
 	o.read(spec, out.kept, opts.Dir)
+	if spec.Coverage != "" {
+		o.Coverage = readCoverage(opts.Dir, spec.Coverage)
+	}
 	if cancelled {
 		return o, fmt.Errorf("check %s: %w", spec.Name, ctx.Err())
 	}
 	return o, nil
 }
 
-// read fills in the format, results and parse error from the report: the
-// files spec.Report names in dir, else the kept output.
+// read fills in the format, results, findings and parse error from the
+// report: the files spec.Report names in dir, else the kept output.
 func (o *Outcome) read(spec Spec, kept []byte, dir string) {
 	format := spec.Format
+	o.Format = format
+	reports := [][]byte{kept}
 	if spec.Report != "" {
-		data, err := readReports(dir, spec.Report)
+		rs, err := readReports(dir, spec.Report)
 		if err != nil {
-			o.Format, o.ParseError = format, err.Error()
+			o.ParseError = err.Error()
 			return
 		}
-		kept = data
+		reports = rs
 	} else if o.Truncated && format != FormatExitCode {
 		defer func() {
 			if o.ParseError == "" && o.Format != FormatExitCode {
@@ -240,9 +257,20 @@ func (o *Outcome) read(spec Spec, kept []byte, dir string) {
 	switch format {
 	case FormatExitCode:
 	case "", FormatGoTestJSON:
-		results, err = ParseGoTestJSON(bytes.NewReader(kept))
+		results, err = ParseGoTestJSON(bytes.NewReader(bytes.Join(reports, []byte("\n"))))
+	case FormatJUnit, FormatTAP:
+		results, err = parseReports(format, reports)
+	case FormatSARIF:
+		// A linter's findings are what it reports; its exit status (most
+		// exit non-zero when they find anything) is not a test result.
+		o.Findings, err = parseFindings(reports, dir, spec.Name)
+		if err != nil {
+			o.ParseError = err.Error()
+		}
+		o.Results = []Result{}
+		return
 	default:
-		results, err = parseReport(format, kept)
+		err = fmt.Errorf("unknown format %q", format)
 	}
 	if format == "" {
 		format = FormatExitCode

@@ -300,7 +300,7 @@ func TestRunDir(t *testing.T) {
 
 func TestRunBadSpec(t *testing.T) {
 	unixOnly(t)
-	if _, err := Run(context.Background(), Spec{Name: "chk", Command: "true", Format: "junit"}, RunOptions{Dir: t.TempDir()}); err == nil {
+	if _, err := Run(context.Background(), Spec{Name: "chk", Command: "true", Format: "xunit"}, RunOptions{Dir: t.TempDir()}); err == nil {
 		t.Error("unknown format: no error")
 	}
 	ctx, cancel := context.WithCancel(context.Background())

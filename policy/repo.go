@@ -20,6 +20,10 @@ const (
 	ConfigPolicyDefault = "proof.policyDefault"
 	// ConfigRiskThreshold is data.config.riskThreshold, a number in (0, 1].
 	ConfigRiskThreshold = "proof.riskThreshold"
+	// ConfigMinChangedCoverage is data.config.minChangedCoverage, a number
+	// in (0, 1]: the fraction of changed code lines a check's coverage
+	// must show ran; unset, the default policy has no such rule.
+	ConfigMinChangedCoverage = "proof.minChangedCoverage"
 )
 
 // ClientOptions are the policy sources for a check made in a clone (run,
@@ -72,16 +76,25 @@ func configOptions(ctx context.Context, repo *gitx.Repo) (LoadOptions, error) {
 	default:
 		return opts, fmt.Errorf("read config %s (true or false): %w", ConfigPolicyDefault, err)
 	}
-	v, ok, err := repo.ConfigGet(ctx, ConfigRiskThreshold)
-	if err != nil {
-		return opts, err
-	}
-	if ok {
+	for _, d := range []struct{ key, name, example string }{
+		{ConfigRiskThreshold, "riskThreshold", "0.5"},
+		{ConfigMinChangedCoverage, "minChangedCoverage", "0.8"},
+	} {
+		v, ok, err := repo.ConfigGet(ctx, d.key)
+		if err != nil {
+			return opts, err
+		}
+		if !ok {
+			continue
+		}
 		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil || !(f > 0 && f <= 1) {
-			return opts, fmt.Errorf("%s = %q: want a number in (0, 1], e.g. 0.7", ConfigRiskThreshold, v)
+			return opts, fmt.Errorf("%s = %q: want a number in (0, 1], e.g. %s", d.key, v, d.example)
 		}
-		opts.Data = map[string]any{"riskThreshold": f}
+		if opts.Data == nil {
+			opts.Data = map[string]any{}
+		}
+		opts.Data[d.name] = f
 	}
 	return opts, nil
 }

@@ -140,6 +140,50 @@ type Check struct {
 	// Truncated is set when a name list was cut to MaxNames; counts stay exact.
 	Truncated bool   `json:"truncated,omitempty"`
 	Counts    Counts `json:"counts"`
+	// Findings are a static-analysis (SARIF) check's findings at head
+	// measured against base: only new ones count.
+	Findings *Findings `json:"findings,omitempty"`
+	// Coverage is how much of the change's executable lines the check's
+	// coverage data says ran at head.
+	Coverage *Coverage `json:"coverage,omitempty"`
+}
+
+// Findings compares a static-analysis check's findings at head with base.
+type Findings struct {
+	New        int            `json:"new"`
+	Fixed      int            `json:"fixed"`
+	Unchanged  int            `json:"unchanged"`
+	NewByLevel map[string]int `json:"newByLevel"` // error, warning, note, none
+	NewList    []Finding      `json:"newList"`    // at most MaxNames
+}
+
+// Finding is one static-analysis finding, for people.
+type Finding struct {
+	Rule    string `json:"rule"`
+	Level   string `json:"level"`
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"` // at most 200 bytes
+}
+
+// Coverage is the coverage of the change's added and changed lines at head.
+type Coverage struct {
+	Executable int     `json:"executable"` // changed lines that are code
+	Covered    int     `json:"covered"`
+	Fraction   float64 `json:"fraction"` // Covered/Executable; 1 when nothing executable changed
+	Files      int     `json:"files"`    // changed files with coverage data
+	// Uncovered lists changed code lines that did not run: file and
+	// ranges such as "17-21,30" (at most MaxNames files).
+	Uncovered []UncoveredLines `json:"uncovered"`
+	// NoData are changed source files the coverage data says nothing about.
+	NoData []string `json:"noData"`
+	Error  string   `json:"error,omitempty"` // why there is no measure
+}
+
+// UncoveredLines are one file's changed lines that did not run.
+type UncoveredLines struct {
+	File  string `json:"file"`
+	Lines string `json:"lines"`
 }
 
 // Counts are the exact sizes of a Check's name lists.
@@ -217,6 +261,31 @@ func (p *Predicate) Normalize() {
 			if len(*l) > MaxNames {
 				*l = (*l)[:MaxNames]
 				c.Truncated = true
+			}
+		}
+		if f := c.Findings; f != nil {
+			if f.NewByLevel == nil {
+				f.NewByLevel = map[string]int{}
+			}
+			if f.NewList == nil {
+				f.NewList = []Finding{}
+			}
+			if len(f.NewList) > MaxNames {
+				f.NewList, c.Truncated = f.NewList[:MaxNames], true
+			}
+		}
+		if cv := c.Coverage; cv != nil {
+			if cv.Uncovered == nil {
+				cv.Uncovered = []UncoveredLines{}
+			}
+			if cv.NoData == nil {
+				cv.NoData = []string{}
+			}
+			if len(cv.Uncovered) > MaxNames {
+				cv.Uncovered, c.Truncated = cv.Uncovered[:MaxNames], true
+			}
+			if len(cv.NoData) > MaxNames {
+				cv.NoData, c.Truncated = cv.NoData[:MaxNames], true
 			}
 		}
 		for _, t := range []*TreeResult{c.Base, c.Repro, c.Head} {

@@ -196,6 +196,29 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 		list("removed", ch.Removed, ch.Counts.Removed)
 		list("skipped", ch.Skipped, ch.Counts.Skipped)
 		list("flaky", ch.Flaky, ch.Counts.Flaky)
+		if f := ch.Findings; f != nil {
+			fmt.Fprintf(w, "  findings  %d new, %d fixed, %d unchanged\n", f.New, f.Fixed, f.Unchanged)
+			for _, x := range f.NewList {
+				fmt.Fprintf(w, "    %s %s %s:%d %s\n", q(x.Level), q(x.Rule), q(x.File), x.Line, q(x.Message))
+			}
+		}
+		if cv := ch.Coverage; cv != nil {
+			if cv.Error != "" {
+				fmt.Fprintf(w, "  coverage  not measured: %s\n", q(cv.Error))
+			} else {
+				fmt.Fprintf(w, "  coverage  %d of %d changed code lines ran (%.0f%%)\n", cv.Covered, cv.Executable, cv.Fraction*100)
+				for _, u := range cv.Uncovered {
+					fmt.Fprintf(w, "    not run: %s %s\n", q(u.File), q(u.Lines))
+				}
+				if len(cv.NoData) > 0 {
+					names := make([]string, len(cv.NoData))
+					for i, n := range cv.NoData {
+						names[i] = q(n)
+					}
+					fmt.Fprintf(w, "    no coverage data: %s\n", strings.Join(names, ", "))
+				}
+			}
+		}
 	}
 	showOthers(w, c)
 }

@@ -40,7 +40,7 @@ func cacheKey(tree string, s spec, env []string, network string, tools string) s
 		Name, Kind, Command, Format, Report, Coverage string
 		Timeout                                       int64
 		Repeat                                        int
-	}{s.Name, s.kind, s.Command, s.Format, s.Report, s.coverage, int64(s.Timeout), s.Repeat})
+	}{s.Name, s.kind, s.Command, s.Format, s.Report, s.Coverage, int64(s.Timeout), s.Repeat})
 	h.Write(def)
 	h.Write([]byte{'\n'})
 	for _, kv := range env {

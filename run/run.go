@@ -11,6 +11,7 @@ import (
 
 	"github.com/git-proof/git-proof/checks"
 	"github.com/git-proof/git-proof/config"
+	"github.com/git-proof/git-proof/coverage"
 	"github.com/git-proof/git-proof/gitx"
 	"github.com/git-proof/git-proof/notes"
 	"github.com/git-proof/git-proof/policy"
@@ -175,15 +176,28 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		var changedLines coverage.ChangedLines
 		for i, s := range specs {
 			h, b, r := outcomes["head"], outcomes["base"], outcomes["repro"]
 			cmp := checks.Compare(b.outs[i], r.outs[i], h.outs[i])
-			p.Checks = append(p.Checks, proofpack.Check{
+			c := proofpack.Check{
 				Name: s.Name, Kind: s.kind, Command: s.Command, Format: h.outs[i].Format,
 				Head: treeResult(head.Tree, h, i), Base: treeResult(base.Tree, b, i), Repro: treeResult(repro, r, i),
 				Fixed: cmp.Fixed, Regressed: cmp.Regressed, Added: cmp.Added, Removed: cmp.Removed,
 				Skipped: cmp.Skipped, Flaky: cmp.Flaky,
-			})
+			}
+			if h.outs[i].Format == checks.FormatSARIF {
+				c.Findings = newFindings(b.outs[i], h.outs[i])
+			}
+			if cd := h.outs[i].Coverage; cd != nil {
+				if changedLines == nil {
+					if changedLines, err = changedCode(ctx, repo, base.Tree, head.Tree, globs); err != nil {
+						return nil, err
+					}
+				}
+				c.Coverage = changeCoverage(cd, changedLines)
+			}
+			p.Checks = append(p.Checks, c)
 		}
 	}
 	p.Risk = risk.Score(risk.Input{Paths: changed, Checks: p.Checks}, riskConfig(cfg))
@@ -230,10 +244,9 @@ func riskConfig(cfg *config.Config) risk.Config {
 
 type spec struct {
 	checks.Spec
-	kind     string
-	coverage string
-	Env      []string
-	Network  bool
+	kind    string
+	Env     []string
+	Network bool
 }
 
 func checkSpecs(cfg *config.Config, tests []string, named []NamedCheck) ([]spec, error) {
@@ -241,8 +254,8 @@ func checkSpecs(cfg *config.Config, tests []string, named []NamedCheck) ([]spec,
 	names := map[string]bool{}
 	for _, c := range cfg.Checks {
 		out = append(out, spec{
-			Spec: checks.Spec{Name: c.Name, Command: c.Run, Format: c.Format, Timeout: c.Timeout, Report: c.Report, Repeat: c.Repeat},
-			kind: c.Kind, coverage: c.Coverage, Env: c.Env, Network: c.Network,
+			Spec: checks.Spec{Name: c.Name, Command: c.Run, Format: c.Format, Timeout: c.Timeout, Report: c.Report, Repeat: c.Repeat, Coverage: c.Coverage},
+			kind: c.Kind, Env: c.Env, Network: c.Network,
 		})
 		names[c.Name] = true
 	}
@@ -342,6 +355,11 @@ func treeResult(tree string, to *treeOutcome, i int) *proofpack.TreeResult {
 	}
 	t.Status = "fail"
 	switch {
+	case o.Format == checks.FormatSARIF && !o.TimedOut && o.ParseError == "":
+		// A linter that reported its findings ran fine, whatever its exit
+		// status (most exit non-zero when they find something); its new
+		// findings are what counts.
+		t.Status = "pass"
 	case o.ExitCode == 0 && t.Failed == 0 && !o.TimedOut && o.ParseError == "":
 		t.Status = "pass"
 	case onlyFlaky(o) && !o.TimedOut && o.ParseError == "":

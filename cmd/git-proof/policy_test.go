@@ -15,7 +15,7 @@ import (
 func needPolicyCommand(t *testing.T) {
 	t.Helper()
 	if newApp(io.Discard, io.Discard).Command("policy") == nil {
-		t.Skip("the policy command is not registered: add policyCommand(), to the Commands in main.go")
+		t.Fatal("the policy command is not registered: add policyCommand(), to the Commands in main.go")
 	}
 }
 

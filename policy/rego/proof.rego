@@ -7,7 +7,9 @@
 #
 # input.approvals  trusted sign-offs [{principal, keyid, reason, createdAt}]
 # input.rule       {require: "AUTO_OK" | "approval"}: what the ref requires
-# data.config      settings: riskThreshold (default 0.5)
+# data.config      settings: riskThreshold (default 0.5); minChangedCoverage
+#                  (unset: no rule), the fraction of changed code lines
+#                  a check's coverage must show ran
 #
 # decision is BLOCK when anything is denied, REVIEW when anything needs a
 # human, AUTO_OK otherwise. Under an "approval" rule, a REVIEW that someone
@@ -135,4 +137,33 @@ review contains msg if {
 	paths := [s.path | some s in object.get(risk, "sensitive", []); s.category == category]
 	count(paths) > 0
 	msg := sprintf("the change touches %s (%s): a person must review it", [what, concat(", ", paths)])
+}
+
+# Static analysis: only findings new at head count.
+deny contains msg if {
+	some c in checks
+	n := object.get(c, ["findings", "newByLevel", "error"], 0)
+	n > 0
+	msg := sprintf("check %q: %d new error-level finding(s): %s", [c.name, n, finding_names(c, "error")])
+}
+
+review contains msg if {
+	some c in checks
+	n := object.get(c, ["findings", "newByLevel", "warning"], 0)
+	n > 0
+	msg := sprintf("check %q: %d new warning(s): %s", [c.name, n, finding_names(c, "warning")])
+}
+
+finding_names(c, level) := concat(", ", [sprintf("%s at %s:%d", [f.rule, f.file, f.line]) |
+	some f in object.get(c, ["findings", "newList"], [])
+	f.level == level
+])
+
+review contains msg if {
+	floor := data.config.minChangedCoverage
+	some c in checks
+	cv := c.coverage
+	cv.executable > 0
+	cv.fraction < floor
+	msg := sprintf("check %q: %d%% of the changed code lines ran at head, below %d%%", [c.name, round(cv.fraction * 100), round(floor * 100)])
 }

@@ -123,3 +123,27 @@ test_flaky_reviews if {
 	c2 := check({"flaky": ["m.TestOther"]})
 	proof.decision == "REVIEW" with input as {"proofpack": {"checks": [c2]}, "signer": signed}
 }
+
+test_new_error_finding_blocks if {
+	f := {"new": 1, "fixed": 0, "unchanged": 2, "newByLevel": {"error": 1}, "newList": [{"rule": "printf", "level": "error", "file": "a.go", "line": 3, "message": "m"}]}
+	c := check({"findings": f})
+	proof.decision == "BLOCK" with input as {"proofpack": {"checks": [c]}, "signer": signed}
+	some msg in proof.deny with input as {"proofpack": {"checks": [c]}, "signer": signed}
+	contains(msg, "printf at a.go:3")
+}
+
+test_new_warning_reviews_and_old_ones_do_not if {
+	w := {"new": 1, "newByLevel": {"warning": 1}, "newList": [{"rule": "r", "level": "warning", "file": "a.go", "line": 1, "message": "m"}]}
+	proof.decision == "REVIEW" with input as {"proofpack": {"checks": [check({"findings": w})]}, "signer": signed}
+	old := {"new": 0, "unchanged": 5, "newByLevel": {}, "newList": []}
+	proof.decision == "AUTO_OK" with input as {"proofpack": {"checks": [check({"findings": old})]}, "signer": signed}
+}
+
+test_changed_coverage_floor if {
+	c := check({"coverage": {"executable": 10, "covered": 5, "fraction": 0.5}})
+	proof.decision == "AUTO_OK" with input as {"proofpack": {"checks": [c]}, "signer": signed}
+	proof.decision == "REVIEW" with input as {"proofpack": {"checks": [c]}, "signer": signed} with data.config.minChangedCoverage as 0.8
+	some msg in proof.review with input as {"proofpack": {"checks": [c]}, "signer": signed} with data.config.minChangedCoverage as 0.8
+	contains(msg, "50% of the changed code lines ran at head, below 80%")
+	proof.decision == "AUTO_OK" with input as {"proofpack": {"checks": [c]}, "signer": signed} with data.config.minChangedCoverage as 0.4
+}
