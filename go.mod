@@ -3,6 +3,7 @@ module github.com/git-proof/git-proof
 go 1.26.8
 
 require (
+	github.com/BurntSushi/toml v1.5.0
 	github.com/bmatcuk/doublestar/v4 v4.10.4
 	github.com/go-git/go-git/v5 v5.19.3
 	github.com/hiddeco/sshsig v0.2.0
