@@ -140,6 +140,10 @@ func ParseStatement(payload []byte) (*Statement, error) {
 	if p.Base.Tree == "" || p.Diff.SHA256 == "" {
 		return nil, fmt.Errorf("parse statement: predicate lacks base tree or diff digest")
 	}
+	// A record made by an older git-proof lacks the lists added since:
+	// give them their empty value, so a policy sees [] and never null.
+	// (The signed bytes are untouched; only the parsed view changes.)
+	p.Normalize()
 	st.Parsed = &p
 	return &st, nil
 }

@@ -19,7 +19,10 @@ import (
 	"github.com/git-proof/git-proof/run"
 	"github.com/git-proof/git-proof/sign"
 	"github.com/git-proof/git-proof/verify"
+	intoto "github.com/in-toto/attestation/go/v1"
 	"github.com/secure-systems-lab/go-securesystemslib/dsse"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/structpb"
 )
 
 // fixture is a repository with a proven bug fix and the means to forge
@@ -339,4 +342,50 @@ func sshKeygenSign(t *testing.T, key, namespace string, data []byte) []byte {
 		t.Fatalf("ssh-keygen printed no signature: %s", out)
 	}
 	return block.Bytes
+}
+
+// TestVerifyOlderRecords: a record made before fields were added to the
+// predicate (here: checks without skipped and flaky, no risk) still
+// verifies, and the policy sees empty lists, not nulls.
+func TestVerifyOlderRecords(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	raw, err := json.Marshal(f.genuine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "risk")
+	for _, c := range m["checks"].([]any) {
+		delete(c.(map[string]any), "skipped")
+		delete(c.(map[string]any), "flaky")
+	}
+	pred, err := structpb.NewStruct(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &intoto.Statement{Type: intoto.StatementTypeUri, PredicateType: proofpack.PredicateType, Predicate: pred,
+		Subject: []*intoto.ResourceDescriptor{
+			{Name: "commit", Digest: map[string]string{"gitCommit": f.fix.ID}},
+			{Name: "tree", Digest: map[string]string{"gitTree": f.fix.Tree}},
+		}}
+	payload, err := protojson.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := proofpack.SignPayload(context.Background(), payload, f.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := proofpack.EncodeRecord(f.genuine, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.setNote(string(rec))
+	if c := f.verify(verify.Options{}); !c.OK {
+		t.Fatalf("an older record: step %s: %s", c.FailedStep, c.Error)
+	}
 }
