@@ -199,7 +199,7 @@ func (p *parser) cargoDep(m *cargoManifest, lock *cargoLock, refs map[string][]i
 	case map[string]any:
 		t = x
 	default:
-		p.failAt(m.path, line, ErrInvalid, "dependency %s is %v, not a version or table", key, v)
+		p.failAt(m.path, line, ErrInvalid, "dependency %s is %s, not a version or table", key, tomlKind(v))
 		return
 	}
 	if t["workspace"] == true && scope != "workspace" {

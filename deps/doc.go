@@ -16,6 +16,8 @@
 // toolchain add nothing; go.sum is not read (it lists more than the build
 // uses). Parsed by golang.org/x/mod/modfile in the go command's strict
 // main-module mode, so a go.mod the go command would refuse is an error.
+// Name keeps the module path's case; the package URL lower-cases it, as
+// the purl spec's golang type says.
 //
 // npm, package.json with package-lock.json or npm-shrinkwrap.json (which
 // npm prefers when both exist): dependencies (Scope ""),
@@ -33,7 +35,8 @@
 // npm: aliases give the real package's name. A package from git or a
 // local path has that source as its version; workspace links are
 // "file:<path>". Names keep their case, as npm does when it resolves
-// them; the package URL encodes the scope as %40scope.
+// them; the package URL encodes the scope as %40scope. "overrides" are
+// not read: their effect is in the lock.
 //
 // Python, requirements*.txt and requirements/*.txt: parsed as pip does
 // (backslash continuations, comments, options, per-requirement --hash);
@@ -41,7 +44,10 @@
 // written, spaces removed (">=2.0,<3"); "name @ url", -e, URL and path
 // requirements have the URL or path as version and a name from #egg=, the
 // archive's file name or the last path element. `-r` includes are followed
-// within the given files, see parseRequirementsFiles. pyproject.toml: PEP
+// within the given files, relative to the including file, each file once
+// (so a cycle ends), at most MaxIncludeDepth deep; URLs, absolute paths
+// and paths outside the repository are not followed, and `-c` constraint
+// files add nothing. pyproject.toml: PEP
 // 621 [project] dependencies ("") and optional-dependencies (Scope = the
 // extra), PEP 735 [dependency-groups] (Scope = the group) and Poetry's
 // [tool.poetry] tables. Names are PEP 503 normalized. Python has no lock
@@ -58,7 +64,8 @@
 // requirement), else the requirement as written; path dependencies have
 // their path as version and git ones the lock's source (URL and commit).
 // Every other registry or git package of the lock is indirect, with
-// Manifest the lock file.
+// Manifest the lock file. [patch] and [replace] are not read: their
+// effect is in the lock's sources. A target table's cfg is not recorded.
 //
 // # Identity and Diff
 //

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 var (
@@ -51,11 +52,25 @@ func (e *ParseError) Unwrap() error { return e.Err }
 
 // errAt builds a ParseError for file at line whose message wraps kind.
 func errAt(file string, line int, kind error, format string, args ...any) *ParseError {
-	return &ParseError{File: file, Line: line, Err: fmt.Errorf("%w: "+format, append([]any{kind}, args...)...)}
+	return errWrap(file, line, kind, fmt.Errorf(format, args...))
 }
 
 // errWrap builds a ParseError that wraps both kind and the library error
 // cause, so errors.Is finds the sentinel and errors.As the library's type.
 func errWrap(file string, line int, kind, cause error) *ParseError {
-	return &ParseError{File: file, Line: line, Err: fmt.Errorf("%w: %w", kind, cause)}
+	return &ParseError{File: file, Line: line, Err: fmt.Errorf("%w: %w", kind, clipped{cause})}
 }
+
+// clipped shortens an error's message to MaxMessageLength: messages quote
+// the input, and the input is untrusted and may be huge.
+type clipped struct{ err error }
+
+func (c clipped) Error() string {
+	s := c.err.Error()
+	if len(s) <= MaxMessageLength {
+		return s
+	}
+	return strings.ToValidUTF8(s[:MaxMessageLength], "") + "…"
+}
+
+func (c clipped) Unwrap() error { return c.err }

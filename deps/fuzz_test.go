@@ -7,7 +7,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
+
+// Run a target with
+//
+//	go test ./deps/ -run '^$' -fuzz '^FuzzParseCargo$' -fuzztime 40s -fuzzminimizetime 5s
+//
+// The seeds are real lock files of a few KiB: with the default minimizing
+// time of 60 s, each new input holds the worker (and its exec count) for
+// a minute.
 
 // checkParse parses files and checks what must hold for any input: no
 // panic, errors are ParseErrors naming a given file, every dependency is
@@ -16,6 +25,10 @@ import (
 // with it.
 func checkParse(t *testing.T, files map[string][]byte) {
 	t.Helper()
+	// A hang never returns to be reported: crash the worker instead, so
+	// the fuzzer keeps the input.
+	watchdog := time.AfterFunc(10*time.Second, func() { panic("checkParse ran for 10s") })
+	defer watchdog.Stop()
 	got, errs := Parse(files)
 	for _, e := range errs {
 		var pe *ParseError
@@ -103,6 +116,10 @@ func FuzzParsePackageLock(f *testing.F) {
 		}
 		f.Add(m, l)
 	}
+	f.Add([]byte(`{"dependencies": {"a": "^1"}, "devDependencies": {"b": "*"}}`),
+		[]byte(`{"lockfileVersion": 3, "packages": {"": {"dependencies": {"a": "^1"}}, "node_modules/a": {"version": "1.0.0"},`+
+			`"node_modules/a/node_modules/c": {"version": "3.0.0", "dev": true}, "node_modules/b": {"resolved": "packages/b", "link": true},`+
+			`"packages/b": {"version": "2.0.0", "dependencies": {"d": "npm:e@1"}}}}`))
 	f.Add([]byte(`{"dependencies": {"a": "^1"}}`), []byte(`{"lockfileVersion": 1, "dependencies": {"a": {"version": "1.0.0", "dependencies": {"b": {"version": "npm:c@2"}}}}}`))
 	f.Fuzz(func(t *testing.T, manifest, lock []byte) {
 		checkParse(t, map[string][]byte{"package.json": manifest, "package-lock.json": lock, "sub/package.json": manifest})
@@ -138,7 +155,9 @@ func FuzzParseCargo(f *testing.F) {
 		}
 		f.Add(m, l)
 	}
-	root := []byte("[workspace]\nmembers = [\"crates/app\"]\n[workspace.dependencies]\nserde = \"1.0\"\nlog = { version = \"0.4\" }\n")
+	f.Add([]byte("[package]\nname = \"app\"\nversion = \"0.1.0\"\n[dependencies]\na = \"1\"\nb = { workspace = true }\nr = { package = \"a\", version = \"0.1\" }\n"),
+		[]byte("[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\"a 1.0.0\", \"a 0.1.0\"]\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\nsource = \"registry+x\"\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\nsource = \"git+y#z\"\n"))
+	root := []byte("[workspace]\nmembers = [\"crates/app\"]\n[workspace.dependencies]\nserde = \"1.0\"\nlog = { version = \"0.4\" }\nb = \"2\"\n")
 	f.Fuzz(func(t *testing.T, manifest, lock []byte) {
 		checkParse(t, map[string][]byte{"crates/app/Cargo.toml": manifest, "Cargo.lock": lock, "Cargo.toml": root})
 	})

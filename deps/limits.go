@@ -43,6 +43,10 @@ const (
 	// (its requirement as written) or unpaired (added and removed).
 	MaxCandidates = 64
 
+	// MaxMessageLength caps the message of one error, which may quote the
+	// input.
+	MaxMessageLength = 300
+
 	// MaxFieldLength caps a dependency's name, version and replacement. A
 	// longer one is reported and the dependency skipped, so records stay small.
 	MaxFieldLength = 2048

@@ -72,7 +72,7 @@ func (p *parser) pep508List(file string, data []byte, tbl, key string, v any, sc
 			if tbl == "dependency-groups" && table(item)["include-group"] != nil {
 				continue
 			}
-			p.failAt(file, keyLine(data, tbl, key), ErrInvalid, "%s.%s holds %v, not a dependency string", tbl, key, item)
+			p.failAt(file, keyLine(data, tbl, key), ErrInvalid, "%s.%s holds %s, not a dependency string", tbl, key, tomlKind(item))
 			continue
 		}
 		r, err := parsePEP508(s)
@@ -126,7 +126,7 @@ func (p *parser) poetryTable(file string, data []byte, tbl, key string, v any, s
 					d.Scope = "optional"
 				}
 			default:
-				p.failAt(file, line, ErrInvalid, "%s.%s.%s is %v, not a constraint or table", tbl, key, name, spec)
+				p.failAt(file, line, ErrInvalid, "%s.%s.%s is %s, not a constraint or table", tbl, key, name, tomlKind(spec))
 				continue
 			}
 			if v := strings.TrimPrefix(d.Version, "=="); poetryExactRE.MatchString(v) {

@@ -136,6 +136,27 @@ func skipTOMLString(data []byte, i int, line *int) int {
 	return i
 }
 
+// tomlKind names a TOML value's type for an error message, which should
+// not quote a value of any size.
+func tomlKind(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "an integer"
+	case float64:
+		return "a float"
+	case bool:
+		return "a boolean"
+	case map[string]any:
+		return "a table"
+	}
+	if _, ok := list(v); ok {
+		return "an array"
+	}
+	return "a date or time"
+}
+
 // list is v as a TOML array: inline arrays decode to []any, arrays of
 // tables to []map[string]any.
 func list(v any) ([]any, bool) {
