@@ -1,49 +1,146 @@
 package gitx
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 )
+
+// configCache is every config value git reports for the repository, read
+// with one `git config --list` instead of a process per key (a hook reads
+// a dozen settings: 15 processes cost ~15 ms of a push).
+type configCache struct {
+	mu     sync.Mutex
+	loaded bool
+	values map[string][]string // canonical key → values in order
+	keys   []string            // canonical keys in file order
+}
+
+// canonicalKey is how git compares keys: section and variable names are
+// case-insensitive, a subsection is not.
+func canonicalKey(key string) string {
+	first := strings.IndexByte(key, '.')
+	last := strings.LastIndexByte(key, '.')
+	if first < 0 || last == first {
+		return strings.ToLower(key)
+	}
+	return strings.ToLower(key[:first]) + key[first:last] + strings.ToLower(key[last:])
+}
+
+func (r *Repo) config(ctx context.Context) (*configCache, error) {
+	c := r.cfg
+	if c == nil {
+		c = &configCache{}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.loaded {
+		return c, nil
+	}
+	out, err := r.Run(ctx, "config", "--list", "-z")
+	if err != nil && ExitCode(err) != 1 { // 1: no config at all here
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	c.values, c.keys = map[string][]string{}, nil
+	for _, rec := range bytes.Split(out, []byte{0}) {
+		if len(rec) == 0 {
+			continue
+		}
+		k, v, _ := bytes.Cut(rec, []byte{'\n'})
+		key := canonicalKey(string(k))
+		if _, ok := c.values[key]; !ok {
+			c.keys = append(c.keys, key)
+		}
+		c.values[key] = append(c.values[key], string(v))
+	}
+	c.loaded = true
+	return c, nil
+}
+
+func (r *Repo) invalidateConfig() {
+	if r.cfg == nil {
+		return
+	}
+	r.cfg.mu.Lock()
+	r.cfg.loaded = false
+	r.cfg.mu.Unlock()
+}
 
 // ConfigGet returns the last value of a git config key and whether it is set.
 func (r *Repo) ConfigGet(ctx context.Context, key string) (string, bool, error) {
-	out, err := r.Run(ctx, "config", "--get", key)
+	c, err := r.config(ctx)
 	if err != nil {
-		if ExitCode(err) == 1 {
-			return "", false, nil
-		}
-		return "", false, fmt.Errorf("read config %s: %w", key, err)
+		return "", false, err
 	}
-	return strings.TrimRight(string(out), "\n"), true, nil
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	vs := c.values[canonicalKey(key)]
+	if len(vs) == 0 {
+		return "", false, nil
+	}
+	return vs[len(vs)-1], true, nil
 }
 
-// ConfigGetPath is ConfigGet with git's path expansion (~/ and %(prefix)/).
+// ConfigGetPath is ConfigGet with git's path expansion of a leading "~/"
+// ("~user/" and "%(prefix)/" are left to git itself).
 func (r *Repo) ConfigGetPath(ctx context.Context, key string) (string, bool, error) {
-	out, err := r.Run(ctx, "config", "--type=path", "--get", key)
-	if err != nil {
-		if ExitCode(err) == 1 {
-			return "", false, nil
-		}
-		return "", false, fmt.Errorf("read config %s: %w", key, err)
+	v, ok, err := r.ConfigGet(ctx, key)
+	if err != nil || !ok {
+		return v, ok, err
 	}
-	return strings.TrimRight(string(out), "\n"), true, nil
+	switch {
+	case strings.HasPrefix(v, "~/"):
+		home := r.getenv("HOME")
+		if home == "" {
+			return "", false, fmt.Errorf("read config %s: %q needs $HOME", key, v)
+		}
+		return filepath.Join(home, v[2:]), true, nil
+	case strings.HasPrefix(v, "~") || strings.HasPrefix(v, "%(prefix)/"):
+		out, err := r.Run(ctx, "config", "--type=path", "--get", key)
+		if err != nil {
+			return "", false, fmt.Errorf("read config %s: %w", key, err)
+		}
+		return strings.TrimRight(string(out), "\n"), true, nil
+	}
+	return v, true, nil
 }
 
 // ConfigGetAll returns every value of a multi-valued key.
 func (r *Repo) ConfigGetAll(ctx context.Context, key string) ([]string, error) {
-	out, err := r.Run(ctx, "config", "--get-all", key)
+	c, err := r.config(ctx)
 	if err != nil {
-		if ExitCode(err) == 1 {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("read config %s: %w", key, err)
+		return nil, err
 	}
-	return strings.Split(strings.TrimRight(string(out), "\n"), "\n"), nil
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.values[canonicalKey(key)]...), nil
+}
+
+// ConfigKeys returns the set keys (canonical: section and variable names
+// lower-cased) for which match is true, in file order.
+func (r *Repo) ConfigKeys(ctx context.Context, match func(key string) bool) ([]string, error) {
+	c, err := r.config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, k := range c.keys {
+		if match(k) {
+			out = append(out, k)
+		}
+	}
+	return out, nil
 }
 
 // ConfigSet sets a key in the repository's local config.
 func (r *Repo) ConfigSet(ctx context.Context, key, value string) error {
+	defer r.invalidateConfig()
 	if _, err := r.Run(ctx, "config", "--local", key, value); err != nil {
 		return fmt.Errorf("set config %s: %w", key, err)
 	}
@@ -52,6 +149,7 @@ func (r *Repo) ConfigSet(ctx context.Context, key, value string) error {
 
 // ConfigAdd adds a value to a multi-valued key in the local config.
 func (r *Repo) ConfigAdd(ctx context.Context, key, value string) error {
+	defer r.invalidateConfig()
 	if _, err := r.Run(ctx, "config", "--local", "--add", key, value); err != nil {
 		return fmt.Errorf("add config %s: %w", key, err)
 	}
@@ -65,4 +163,17 @@ func (r *Repo) Remotes(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("list remotes: %w", err)
 	}
 	return strings.Fields(string(out)), nil
+}
+
+// getenv reads a variable of the environment git runs with.
+func (r *Repo) getenv(k string) string {
+	if r.Env == nil {
+		return os.Getenv(k)
+	}
+	for i := len(r.Env) - 1; i >= 0; i-- {
+		if name, v, ok := strings.Cut(r.Env[i], "="); ok && name == k {
+			return v
+		}
+	}
+	return ""
 }

@@ -53,12 +53,13 @@ type Repo struct {
 	objectFormat string
 	zeroID       string
 	emptyTree    string
+	cfg          *configCache // nil: no cache (a Repo not made by Open)
 }
 
 // Open resolves the repository that git sees from dir with env (nil = inherit).
 // It honours GIT_DIR and friends because git itself reads them.
 func Open(ctx context.Context, dir string, env []string) (*Repo, error) {
-	r := &Repo{Dir: dir, Env: env}
+	r := &Repo{Dir: dir, Env: env, cfg: &configCache{}}
 	out, err := r.Run(ctx, "rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir",
 		"--is-bare-repository", "--show-object-format")
 	if err != nil {

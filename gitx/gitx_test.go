@@ -388,3 +388,61 @@ func TestWithoutRepoEnv(t *testing.T) {
 		t.Errorf("WithoutRepoEnv = %q", got)
 	}
 }
+
+// TestConfigCache: one read serves every lookup, with git's rules for key
+// case, multi-valued keys and ~/ paths, and writes are seen at once.
+func TestConfigCache(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	r.Git("config", "proof.signingKey", "~/keys/id")
+	r.Git("config", "proof.refs/heads/Main.require", "AUTO_OK")
+	r.Git("config", "--add", "proof.protect", "refs/heads/a")
+	r.Git("config", "--add", "proof.protect", "refs/heads/b")
+	r.Git("config", "core.quotepath", "false")
+	repo := r.Open()
+	for key, want := range map[string]string{
+		"proof.signingkey": "~/keys/id", "PROOF.SIGNINGKEY": "~/keys/id", "proof.signingKey": "~/keys/id",
+		"proof.refs/heads/Main.REQUIRE": "AUTO_OK", "proof.protect": "refs/heads/b",
+	} {
+		if v, ok, err := repo.ConfigGet(ctx, key); err != nil || !ok || v != want {
+			t.Errorf("ConfigGet(%q) = %q, %v, %v; want %q", key, v, ok, err, want)
+		}
+	}
+	if _, ok, _ := repo.ConfigGet(ctx, "proof.refs/heads/main.require"); ok {
+		t.Error("a subsection matched in another case")
+	}
+	if all, _ := repo.ConfigGetAll(ctx, "proof.protect"); strings.Join(all, ",") != "refs/heads/a,refs/heads/b" {
+		t.Errorf("ConfigGetAll = %q", all)
+	}
+	home := envValueOf(r.Env, "HOME")
+	if p, ok, err := repo.ConfigGetPath(ctx, "proof.signingKey"); err != nil || !ok || p != filepath.Join(home, "keys", "id") {
+		t.Errorf("ConfigGetPath = %q, %v, %v; want it under %s", p, ok, err, home)
+	}
+	keys, err := repo.ConfigKeys(ctx, func(k string) bool { return strings.HasSuffix(k, ".require") })
+	if err != nil || len(keys) != 1 || keys[0] != "proof.refs/heads/Main.require" {
+		t.Errorf("ConfigKeys = %q, %v", keys, err)
+	}
+	if err := repo.ConfigSet(ctx, "proof.since", "abc"); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, _ := repo.ConfigGet(ctx, "proof.since"); !ok || v != "abc" {
+		t.Errorf("after ConfigSet: %q, %v", v, ok)
+	}
+	// A value with a newline survives the -z listing.
+	r.Git("config", "proof.note", "line1\nline2")
+	if err := repo.ConfigAdd(ctx, "proof.other", "x"); err != nil { // invalidates
+		t.Fatal(err)
+	}
+	if v, _, _ := repo.ConfigGet(ctx, "proof.note"); v != "line1\nline2" {
+		t.Errorf("multi-line value = %q", v)
+	}
+}
+
+func envValueOf(env []string, k string) string {
+	for i := len(env) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(env[i], k+"="); ok {
+			return v
+		}
+	}
+	return ""
+}

@@ -63,14 +63,16 @@ func LoadConfig(ctx context.Context, repo *gitx.Repo) (*Config, error) {
 			return nil, err
 		}
 	}
-	out, err := repo.Run(ctx, "config", "--get-regexp", `^proof\..+\.require$`)
-	if err != nil && gitx.ExitCode(err) != 1 {
+	keys, err := repo.ConfigKeys(ctx, func(k string) bool {
+		return strings.HasPrefix(k, "proof.") && strings.HasSuffix(k, ".require") && k != "proof.require"
+	})
+	if err != nil {
 		return nil, fmt.Errorf("read proof.<glob>.require: %w", err)
 	}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		key, val, ok := strings.Cut(line, " ")
-		if !ok {
-			continue
+	for _, key := range keys {
+		val, _, err := repo.ConfigGet(ctx, key)
+		if err != nil {
+			return nil, err
 		}
 		glob := strings.TrimSuffix(strings.TrimPrefix(key, "proof."), ".require")
 		req, err := checkRequire(key, val)

@@ -142,46 +142,75 @@ func (g *Gate) checkNotesUpdate(ctx context.Context, u RefUpdate) (string, error
 		}
 		return "", fmt.Errorf("refs/notes/proof: %w", err)
 	}
-	// A fast-forward can still drop or edit notes. Compare the notes the
-	// old tip holds with the new tip's, with fanout removed: git re-fans
-	// notes out at will, which moves every path without changing a note.
-	oldNotes, err := g.notesByObject(ctx, u.Old)
+	// A fast-forward can still drop or edit notes. Only the notes the
+	// push touched can have changed: diff the two notes commits (cost grows
+	// with the push, not with the notes on the server), then compare those
+	// objects' whole notes, read as git reads them (all fanout paths), so
+	// a note that git merely moved to another fanout is unchanged.
+	touched, err := g.touchedNotes(ctx, u.Old, u.New)
 	if err != nil {
 		return "", err
 	}
-	newNotes, err := g.notesByObject(ctx, u.New)
-	if err != nil {
-		return "", err
-	}
-	var changed []string
-	for obj, blob := range oldNotes {
-		nb, ok := newNotes[obj]
-		if !ok {
-			return fmt.Sprintf("refs/notes/proof: the push removes the proof note of %s (proofs are append-only)", short(obj)), nil
-		}
-		if nb != blob {
-			changed = append(changed, obj)
-		}
-	}
-	if len(changed) == 0 {
+	if len(touched) == 0 {
 		return "", nil
 	}
-	sort.Strings(changed)
 	store := notes.New(g.Repo, notes.Ref, 0)
-	before, err := store.Read(ctx, u.Old, changed)
+	before, err := store.Read(ctx, u.Old, touched)
 	if err != nil {
 		return "", err
 	}
-	after, err := store.Read(ctx, u.New, changed)
+	after, err := store.Read(ctx, u.New, touched)
 	if err != nil {
 		return "", err
 	}
-	for _, obj := range changed {
+	for _, obj := range touched {
+		if before[obj] == nil {
+			continue // a new note
+		}
+		if after[obj] == nil {
+			return fmt.Sprintf("refs/notes/proof: the push removes the proof note of %s (proofs are append-only)", short(obj)), nil
+		}
 		if missing := missingRecord(before[obj], after[obj]); missing != "" {
 			return fmt.Sprintf("refs/notes/proof: the push removes or changes a record in the note of %s (%s); proofs are append-only", short(obj), missing), nil
 		}
 	}
 	return "", nil
+}
+
+// touchedNotes lists the objects whose note entries differ between two
+// notes commits (deleted, changed or moved; a new note alone is not
+// listed, it removes nothing), sorted.
+func (g *Gate) touchedNotes(ctx context.Context, from, to string) ([]string, error) {
+	out, err := g.Repo.Run(ctx, "diff-tree", "-r", "-z", "--no-renames", "--raw", "--no-abbrev", from, to)
+	if err != nil {
+		return nil, fmt.Errorf("notes changed by the push: %w", err)
+	}
+	seen := map[string]bool{}
+	var objs []string
+	for len(out) > 0 {
+		i := bytes.IndexByte(out, 0)
+		if i < 0 || out[0] != ':' {
+			return nil, fmt.Errorf("notes changed by the push: bad diff-tree output")
+		}
+		f := strings.Fields(string(out[1:i]))
+		out = out[i+1:]
+		j := bytes.IndexByte(out, 0)
+		if j < 0 || len(f) != 5 {
+			return nil, fmt.Errorf("notes changed by the push: bad diff-tree record")
+		}
+		path := string(out[:j])
+		out = out[j+1:]
+		if f[4] == "A" {
+			continue
+		}
+		obj := strings.ReplaceAll(path, "/", "")
+		if g.Repo.IsObjectID(obj) && !seen[obj] {
+			seen[obj] = true
+			objs = append(objs, obj)
+		}
+	}
+	sort.Strings(objs)
+	return objs, nil
 }
 
 // missingRecord returns a description of the first record line of before
@@ -208,26 +237,6 @@ func missingRecord(before, after *notes.Note) string {
 		}
 	}
 	return ""
-}
-
-// notesByObject maps each noted object to its note blob at a notes commit.
-func (g *Gate) notesByObject(ctx context.Context, tip string) (map[string]string, error) {
-	entries, err := g.Repo.ListTree(ctx, tip, true)
-	if err != nil {
-		return nil, fmt.Errorf("list notes at %s: %w", short(tip), err)
-	}
-	m := make(map[string]string, len(entries))
-	for _, e := range entries {
-		obj := strings.ReplaceAll(e.Path, "/", "")
-		if e.Type == "blob" && g.Repo.IsObjectID(obj) {
-			if prev, ok := m[obj]; ok {
-				m[obj] = prev + "+" + e.ID // noted twice: git joins them
-			} else {
-				m[obj] = e.ID
-			}
-		}
-	}
-	return m, nil
 }
 
 // newCommits lists the commits an update of a protected ref brings that

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"testing"
 
@@ -119,4 +120,23 @@ func BenchmarkInputValue(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkEvalRecord evaluates the default policy on a record shaped as
+// verify passes it: a parsed predicate with one check.
+func BenchmarkEvalRecord(b *testing.B) {
+	e, err := New(context.Background(), Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := richPredicate()
+	p.Checks = p.Checks[:1]
+	p.Checks[0].Regressed, p.Checks[0].Removed, p.Checks[0].Head.Status = nil, nil, "pass"
+	p.Normalize()
+	in := &Input{Proofpack: p, Signer: Signer{Signed: true, Verified: true, Trusted: true}, Context: "verify", Rule: Rule{Require: "approval"}, Approvals: []Approval{}}
+	for b.Loop() {
+		if _, err := e.Eval(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -19,6 +19,8 @@ type Settings struct {
 	AllowedSignersFile   string
 	AllowedSignersSource string
 
+	// UserName and UserEmail are filled by Identity, for the commands that
+	// record who ran them (a server hook has no use for them).
 	UserName, UserEmail string
 }
 
@@ -49,7 +51,6 @@ func Load(ctx context.Context, repo *gitx.Repo) (*Settings, error) {
 		}
 		return strings.TrimSpace(v), nil
 	}
-	s.UserName, s.UserEmail = identity(ctx, repo)
 	if p, err := get("gpg.ssh.program", true); err != nil {
 		return nil, err
 	} else if p != "" {
@@ -82,10 +83,15 @@ func Load(ctx context.Context, repo *gitx.Repo) (*Settings, error) {
 	return s, nil
 }
 
-// identity is who runs git-proof, as git would name the committer: the
-// GIT_COMMITTER_* variables, then user.name/user.email, then git's guess.
-// It is informational (the record's signer is what counts), so when git has
-// no identity to give the fields stay empty rather than failing the run.
+// Identity fills UserName and UserEmail with who runs git-proof, as git
+// would name the committer: the GIT_COMMITTER_* variables, then
+// user.name/user.email, then git's guess. It is informational (the
+// record's signer is what counts), so when git has no identity to give the
+// fields stay empty rather than failing the run.
+func (s *Settings) Identity(ctx context.Context, repo *gitx.Repo) {
+	s.UserName, s.UserEmail = identity(ctx, repo)
+}
+
 func identity(ctx context.Context, repo *gitx.Repo) (name, email string) {
 	out, err := repo.Run(ctx, "var", "GIT_COMMITTER_IDENT")
 	if err != nil {

@@ -38,6 +38,7 @@ Exit 0 recorded; 1 nothing to approve (no valid proof, or BLOCK); 2 usage or env
 			if err != nil {
 				return &exitError{code: exitUsage, err: err}
 			}
+			st.Identity(ctx, repo)
 			key := st.SigningKey
 			if key == "" {
 				if key, err = settings.DefaultKey(ctx, repo); err != nil {

@@ -46,6 +46,7 @@ Exit 0: recorded with AUTO_OK; 1: recorded with REVIEW or BLOCK; 2: nothing reco
 			if err != nil {
 				return &exitError{code: exitUsage, err: err}
 			}
+			st.Identity(ctx, repo)
 			var signer proofpack.Signer
 			if !c.Bool("unsigned") {
 				key := st.SigningKey

@@ -133,9 +133,10 @@ careful := {
 }
 
 review contains msg if {
-	some category, what in careful
-	paths := [s.path | some s in object.get(risk, "sensitive", []); s.category == category]
-	count(paths) > 0
+	# Iterate the (usually empty) sensitive paths, not the categories.
+	some s in object.get(risk, "sensitive", [])
+	what := careful[s.category]
+	paths := [x.path | some x in risk.sensitive; x.category == s.category]
 	msg := sprintf("the change touches %s (%s): a person must review it", [what, concat(", ", paths)])
 }
 
