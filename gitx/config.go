@@ -13,11 +13,56 @@ import (
 // configCache is every config value git reports for the repository, read
 // with one `git config --list` instead of a process per key (a hook reads
 // a dozen settings: 15 processes cost ~15 ms of a push).
+//
+// The cache is checked against the config files' sizes and modification
+// times on every lookup, so a `git config` run meanwhile by anyone is seen.
 type configCache struct {
-	mu     sync.Mutex
-	loaded bool
-	values map[string][]string // canonical key → values in order
-	keys   []string            // canonical keys in file order
+	mu          sync.Mutex
+	loaded      bool
+	fingerprint string
+	values      map[string][]string // canonical key → values in order
+	keys        []string            // canonical keys in file order
+}
+
+// configFingerprint describes the config files git reads for r (local,
+// worktree, global, system), by size and modification time: stat calls
+// only, far cheaper than running git.
+func (r *Repo) configFingerprint() string {
+	var files []string
+	if r.commonDir != "" {
+		files = append(files, filepath.Join(r.commonDir, "config"))
+	}
+	if r.gitDir != "" {
+		files = append(files, filepath.Join(r.gitDir, "config.worktree"))
+	}
+	if g := r.getenv("GIT_CONFIG_GLOBAL"); g != "" {
+		files = append(files, g)
+	} else {
+		home := r.getenv("HOME")
+		xdg := r.getenv("XDG_CONFIG_HOME")
+		if xdg == "" && home != "" {
+			xdg = filepath.Join(home, ".config")
+		}
+		if xdg != "" {
+			files = append(files, filepath.Join(xdg, "git", "config"))
+		}
+		if home != "" {
+			files = append(files, filepath.Join(home, ".gitconfig"))
+		}
+	}
+	if s := r.getenv("GIT_CONFIG_SYSTEM"); s != "" {
+		files = append(files, s)
+	} else {
+		files = append(files, "/etc/gitconfig")
+	}
+	var b strings.Builder
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil {
+			fmt.Fprintf(&b, "%s %d %d\n", f, fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	b.WriteString(r.getenv("GIT_CONFIG_PARAMETERS"))
+	return b.String()
 }
 
 // canonicalKey is how git compares keys: section and variable names are
@@ -36,11 +81,13 @@ func (r *Repo) config(ctx context.Context) (*configCache, error) {
 	if c == nil {
 		c = &configCache{}
 	}
+	fp := r.configFingerprint()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.loaded {
+	if c.loaded && c.fingerprint == fp {
 		return c, nil
 	}
+	c.fingerprint = fp
 	out, err := r.Run(ctx, "config", "--list", "-z")
 	if err != nil && ExitCode(err) != 1 { // 1: no config at all here
 		return nil, fmt.Errorf("read config: %w", err)

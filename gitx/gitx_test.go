@@ -446,3 +446,27 @@ func envValueOf(env []string, k string) string {
 	}
 	return ""
 }
+
+// TestConfigCacheSeesOutsideWrites: a `git config` run by anyone after the
+// first lookup is seen by the next one.
+func TestConfigCacheSeesOutsideWrites(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	repo := r.Open()
+	if _, ok, _ := repo.ConfigGet(ctx, "proof.policy"); ok {
+		t.Fatal("set before it was set")
+	}
+	r.Git("config", "proof.policy", "/a")
+	if v, ok, _ := repo.ConfigGet(ctx, "proof.policy"); !ok || v != "/a" {
+		t.Errorf("after an outside write: %q, %v", v, ok)
+	}
+	r.Git("config", "proof.policy", "/bb")
+	if v, _, _ := repo.ConfigGet(ctx, "proof.policy"); v != "/bb" {
+		t.Errorf("after a second outside write: %q", v)
+	}
+	// The global config, too.
+	r.Git("config", "--global", "proof.riskThreshold", "0.4")
+	if v, _, _ := repo.ConfigGet(ctx, "proof.riskThreshold"); v != "0.4" {
+		t.Errorf("after a global write: %q", v)
+	}
+}

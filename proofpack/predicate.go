@@ -31,9 +31,45 @@ type Predicate struct {
 	Contract      Contract     `json:"contract"`
 	Environment   Environment  `json:"environment"`
 	Checks        []Check      `json:"checks"`
+	Dependencies  Dependencies `json:"dependencies"`
 	Risk          Risk         `json:"risk"`
 	Policy        PolicyResult `json:"policy"`
 	Decision      string       `json:"decision"`
+}
+
+// Dependencies is how the change alters what the project depends on, from
+// its manifests and lock files (go.mod, package.json and its lock,
+// requirements*.txt, pyproject.toml, Cargo.toml and Cargo.lock). Direct
+// dependencies are listed; indirect ones, which a lock-file bump changes by
+// the hundred, only counted.
+type Dependencies struct {
+	Added   []DepChange `json:"added"`
+	Removed []DepChange `json:"removed"`
+	Changed []DepChange `json:"changed"`
+	// Indirect counts the changes to dependencies only lock files have.
+	Indirect DepCounts `json:"indirect"`
+	// Errors are manifests that did not parse (file:line: why): their
+	// dependencies are unknown, not removed.
+	Errors []string `json:"errors"`
+}
+
+// DepChange is one dependency added, removed or changed.
+type DepChange struct {
+	Ecosystem  string `json:"ecosystem"` // golang | npm | pypi | cargo
+	Name       string `json:"name"`
+	OldVersion string `json:"oldVersion,omitempty"`
+	NewVersion string `json:"newVersion,omitempty"`
+	Scope      string `json:"scope,omitempty"` // "" always, dev, optional, peer, build, or an extra's name
+	PURL       string `json:"purl"`
+	Manifest   string `json:"manifest"`
+	Replace    string `json:"replace,omitempty"`
+}
+
+// DepCounts counts dependency changes.
+type DepCounts struct {
+	Added   int `json:"added"`
+	Removed int `json:"removed"`
+	Changed int `json:"changed"`
 }
 
 // Risk is how much could go wrong with the change, from 0 (nothing) to 1,
@@ -235,6 +271,21 @@ func (p *Predicate) Normalize() {
 	}
 	if p.Policy.Reasons == nil {
 		p.Policy.Reasons = []string{}
+	}
+	d := &p.Dependencies
+	for _, l := range []*[]DepChange{&d.Added, &d.Removed, &d.Changed} {
+		if *l == nil {
+			*l = []DepChange{}
+		}
+		if len(*l) > MaxNames {
+			*l = (*l)[:MaxNames]
+		}
+	}
+	if d.Errors == nil {
+		d.Errors = []string{}
+	}
+	if len(d.Errors) > MaxNames {
+		d.Errors = d.Errors[:MaxNames]
 	}
 	if p.Risk.Factors == nil {
 		p.Risk.Factors = []RiskFactor{}

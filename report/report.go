@@ -141,6 +141,22 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 			fmt.Fprintf(w, "  - %s\n", q(r))
 		}
 	}
+	if d := p.Dependencies; len(d.Added)+len(d.Removed)+len(d.Changed)+d.Indirect.Added+d.Indirect.Removed+d.Indirect.Changed+len(d.Errors) > 0 {
+		fmt.Fprintf(w, "dependencies: %d added, %d removed, %d changed (and %d/%d/%d indirect)\n",
+			len(d.Added), len(d.Removed), len(d.Changed), d.Indirect.Added, d.Indirect.Removed, d.Indirect.Changed)
+		for _, c := range d.Added {
+			fmt.Fprintf(w, "  + %s %s %s (%s)\n", q(c.Ecosystem), q(c.Name), q(c.NewVersion), q(c.Manifest))
+		}
+		for _, c := range d.Removed {
+			fmt.Fprintf(w, "  - %s %s %s (%s)\n", q(c.Ecosystem), q(c.Name), q(c.OldVersion), q(c.Manifest))
+		}
+		for _, c := range d.Changed {
+			fmt.Fprintf(w, "  ~ %s %s %s → %s (%s)\n", q(c.Ecosystem), q(c.Name), q(c.OldVersion), q(c.NewVersion), q(c.Manifest))
+		}
+		for _, e := range d.Errors {
+			fmt.Fprintf(w, "  ! %s\n", q(e))
+		}
+	}
 	if len(p.Checks) == 0 {
 		fmt.Fprintf(w, "checks:   none ran\n")
 	}

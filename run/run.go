@@ -200,7 +200,22 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 			p.Checks = append(p.Checks, c)
 		}
 	}
-	p.Risk = risk.Score(risk.Input{Paths: changed, Checks: p.Checks}, riskConfig(cfg))
+	paths := make([]string, len(changed))
+	for i, c := range changed {
+		paths[i] = c.Path
+	}
+	depDelta, direct, err := dependencyDelta(ctx, repo, base.Tree, head.Tree, paths)
+	if err != nil {
+		return nil, err
+	}
+	p.Dependencies = depDelta
+	in := risk.Input{Paths: changed, Checks: p.Checks}
+	if direct != nil {
+		// Indirect changes ride along with a lock-file bump; what the
+		// project chose to depend on is what carries risk.
+		in.Dependencies = &risk.DepSummary{Added: direct[0], Removed: direct[1], Changed: direct[2]}
+	}
+	p.Risk = risk.Score(in, riskConfig(cfg))
 	p.Normalize()
 
 	dec, err := decide(ctx, req.Policy, p, head, req.Signer != nil)

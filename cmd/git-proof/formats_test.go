@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/git-proof/git-proof/internal/gittest"
 	"github.com/git-proof/git-proof/proofpack"
 )
 
@@ -117,5 +118,63 @@ func TestRunChangedCoverage(t *testing.T) {
 	out := r.proof("policy", "eval", "--json")
 	if out.code != 1 || !strings.Contains(out.stdout, "33% of the changed code lines ran at head, below 80%") {
 		t.Errorf("policy eval with proof.minChangedCoverage 0.8: %s", out)
+	}
+}
+
+// TestRunDependencies: a new runtime dependency is recorded with its purl
+// and needs a person; a dev dependency only raises the risk.
+func TestRunDependencies(t *testing.T) {
+	t.Parallel()
+	r := newProofRepo(t)
+	r.Signing("alice@example.com")
+	r.ShellBugFix()
+	r.Write(map[string]string{
+		"go.mod":       "module example.com/m\n\ngo 1.21\n",
+		"package.json": `{"name":"m","version":"1.0.0","dependencies":{},"devDependencies":{}}` + "\n",
+	})
+	r.Commit("manifests")
+	r.Write(map[string]string{
+		"go.mod":       "module example.com/m\n\ngo 1.21\n\nrequire example.com/lib v1.2.3\n",
+		"package.json": `{"name":"m","version":"1.0.0","dependencies":{},"devDependencies":{"jest":"^29.0.0"}}` + "\n",
+	})
+	r.Commit("add dependencies")
+	p := r.runJSON(1, "--test", gittest.ShellJSONCheck).Predicate
+	d := p.Dependencies
+	if len(d.Added) != 2 {
+		t.Fatalf("dependencies added = %+v; want example.com/lib and jest", d.Added)
+	}
+	var lib, jest proofpack.DepChange
+	for _, c := range d.Added {
+		switch c.Name {
+		case "example.com/lib":
+			lib = c
+		case "jest":
+			jest = c
+		}
+	}
+	if lib.PURL != "pkg:golang/example.com/lib@v1.2.3" || lib.Manifest != "go.mod" || lib.Scope != "" || jest.Scope != "dev" || jest.Ecosystem != "npm" {
+		t.Errorf("lib %+v jest %+v", lib, jest)
+	}
+	reasons := strings.Join(p.Policy.Reasons, "\n")
+	if !strings.Contains(reasons, "new dependencies: example.com/lib v1.2.3 (go.mod)") || strings.Contains(reasons, "jest") {
+		t.Errorf("reasons %q; want the runtime dependency named, not the dev one", reasons)
+	}
+	var depPoints float64
+	for _, f := range p.Risk.Factors {
+		if f.Name == "dependencies" {
+			depPoints = f.Points
+		}
+	}
+	if depPoints <= 0 {
+		t.Errorf("risk factors %+v; want a dependencies factor", p.Risk.Factors)
+	}
+	res := r.proof("show")
+	contains(t, "show", res.stdout, "dependencies: 2 added", "+ golang example.com/lib v1.2.3 (go.mod)")
+	// A manifest that does not parse is unknown, not empty.
+	r.Write(map[string]string{"go.mod": "module example.com/m\n\ngo 1.21\nrequire (\n"})
+	r.Commit("broken go.mod")
+	p = r.runJSON(1, "--test", gittest.ShellJSONCheck).Predicate
+	if len(p.Dependencies.Errors) == 0 || len(p.Dependencies.Removed) != 0 {
+		t.Errorf("broken go.mod: %+v; want an error and nothing removed", p.Dependencies)
 	}
 }

@@ -168,3 +168,19 @@ review contains msg if {
 	cv.fraction < floor
 	msg := sprintf("check %q: %d%% of the changed code lines ran at head, below %d%%", [c.name, round(cv.fraction * 100), round(floor * 100)])
 }
+
+# Dependencies: a new direct dependency the project needs at run time is a
+# supply-chain decision a person makes; dev, build and optional ones only
+# raise the risk.
+review contains msg if {
+	deps := object.get(input, ["proofpack", "dependencies", "added"], [])
+	names := [sprintf("%s %s (%s)", [d.name, d.newVersion, d.manifest]) | some d in deps; object.get(d, "scope", "") == ""]
+	count(names) > 0
+	msg := sprintf("new dependencies: %s", [concat(", ", names)])
+}
+
+review contains msg if {
+	errs := object.get(input, ["proofpack", "dependencies", "errors"], [])
+	count(errs) > 0
+	msg := sprintf("dependency manifests that do not parse, so their changes are unknown: %s", [concat("; ", errs)])
+}

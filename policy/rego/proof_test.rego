@@ -147,3 +147,12 @@ test_changed_coverage_floor if {
 	contains(msg, "50% of the changed code lines ran at head, below 80%")
 	proof.decision == "AUTO_OK" with input as {"proofpack": {"checks": [c]}, "signer": signed} with data.config.minChangedCoverage as 0.4
 }
+
+test_new_runtime_dependency_reviews if {
+	d := {"added": [{"ecosystem": "npm", "name": "left-pad", "newVersion": "1.3.0", "manifest": "package.json", "purl": "pkg:npm/left-pad@1.3.0"}], "removed": [], "changed": [], "errors": []}
+	proof.decision == "REVIEW" with input as {"proofpack": {"checks": [check({})], "dependencies": d}, "signer": signed}
+	dev := {"added": [{"ecosystem": "npm", "name": "jest", "newVersion": "29.0.0", "scope": "dev", "manifest": "package.json", "purl": "p"}], "removed": [], "changed": [], "errors": []}
+	proof.decision == "AUTO_OK" with input as {"proofpack": {"checks": [check({})], "dependencies": dev}, "signer": signed}
+	bad := {"added": [], "removed": [], "changed": [], "errors": ["go.mod:3: bad"]}
+	proof.decision == "REVIEW" with input as {"proofpack": {"checks": [check({})], "dependencies": bad}, "signer": signed}
+}
