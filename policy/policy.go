@@ -128,6 +128,9 @@ func (r *Result) Reasons() []string {
 	return append(append([]string{}, r.Deny...), r.Review...)
 }
 
+// outputsQuery reads the policy's outputs.
+const outputsQuery = `decision := [d | d := data.proof.decision]; deny := [x | some x in data.proof.deny]; review := [x | some x in data.proof.review]`
+
 // Engine is a prepared policy, built once and evaluated per commit. It is
 // safe for concurrent use.
 type Engine struct {
@@ -193,7 +196,12 @@ func New(ctx context.Context, modules []Module, opts ...Option) (*Engine, error)
 			"with proof.policyDefault=false your policy must define it (AUTO_OK, REVIEW or BLOCK), or leave proof.policyDefault unset to keep the default", ErrPolicy)
 	}
 	ropts := []func(*rego.Rego){
-		rego.Query("data.proof"),
+		// Only the outputs, each through a comprehension: querying all of
+		// data.proof would also hand back every helper rule's value (the
+		// checks, the risk, ...), converted to Go for nothing; and a
+		// comprehension over an output a policy does not define is empty
+		// instead of undefined.
+		rego.Query(outputsQuery),
 		rego.Capabilities(restrictedCapabilities()),
 		rego.StrictBuiltinErrors(true),
 		rego.SetRegoVersion(ast.RegoV1),
@@ -371,15 +379,17 @@ func (e *Engine) eval(ctx context.Context, in *Input) (*Result, error) {
 		return nil, fmt.Errorf("evaluate policy: %w", err)
 	}
 	res := &Result{Decision: "BLOCK", Deny: []string{}, Review: []string{}}
-	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
-		res.Deny = append(res.Deny, "policy gave no decision (data.proof is undefined)")
+	if len(rs) == 0 {
+		res.Deny = append(res.Deny, "policy gave no result")
 		return res, nil
 	}
-	obj, ok := rs[0].Expressions[0].Value.(map[string]any)
-	if !ok {
-		res.Deny = append(res.Deny, "policy gave no decision (data.proof is not an object)")
+	obj := rs[0].Bindings
+	ds, _ := obj["decision"].([]any)
+	if len(ds) == 0 {
+		res.Deny = append(res.Deny, "policy gave no decision (data.proof.decision is undefined)")
 		return res, nil
 	}
+	obj["decision"] = ds[0]
 	res.Deny = append(res.Deny, toStrings(obj["deny"])...)
 	res.Review = toStrings(obj["review"])
 	switch d, _ := obj["decision"].(string); d {
