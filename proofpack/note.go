@@ -80,6 +80,9 @@ func Summary(p *Predicate, envDigest string) string {
 	parts := []string{"proof: " + p.Decision}
 	parts = append(parts, fmt.Sprintf("risk %.2f", p.Risk.Score))
 	parts = append(parts, fmt.Sprintf("tests %d fixed %d regressed", p.FixedCount(), p.RegressedCount()))
+	if p.HunkCounts.Total > 0 {
+		parts = append(parts, fmt.Sprintf("hunks %d/%d essential", p.HunkCounts.Essential, p.HunkCounts.Total))
+	}
 	if who := p.Creator.Email; who != "" {
 		parts = append(parts, Sanitize(who))
 	}

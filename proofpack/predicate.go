@@ -32,9 +32,79 @@ type Predicate struct {
 	Environment   Environment  `json:"environment"`
 	Checks        []Check      `json:"checks"`
 	Dependencies  Dependencies `json:"dependencies"`
-	Risk          Risk         `json:"risk"`
+	// Hunks label every hunk of the diff (at most MaxHunks inline;
+	// HunkCounts is exact), API lists public declarations changed.
+	Hunks      []Hunk     `json:"hunks"`
+	HunkCounts HunkCounts `json:"hunkCounts"`
+	API        API        `json:"api"`
+	// Minimize is set on a record made by `git proof minimize`.
+	Minimize *Minimize `json:"minimize,omitempty"`
+	Risk     Risk      `json:"risk"`
 	Policy        PolicyResult `json:"policy"`
 	Decision      string       `json:"decision"`
+}
+
+// MaxHunks bounds the hunks listed inline.
+const MaxHunks = 200
+
+// Hunk is one hunk of base → head (`git diff -U0` numbers), labelled by
+// its syntax (the astdiff package): what kind of change it is, and
+// whether it changes behaviour at all (formatting- and comment-only hunks
+// are not essential).
+type Hunk struct {
+	File      string `json:"file"`
+	OldStart  int    `json:"oldStart"`
+	OldLines  int    `json:"oldLines"`
+	NewStart  int    `json:"newStart"`
+	NewLines  int    `json:"newLines"`
+	Language  string `json:"language,omitempty"`
+	Class     string `json:"class"` // formatting-only | comment-only | import-change | decl-added | decl-removed | decl-renamed | code-change | line-level
+	Essential bool   `json:"essential"`
+	Path      string `json:"path,omitempty"`   // where, e.g. "func Add › body › return_statement"
+	Decl      string `json:"decl,omitempty"`   // the enclosing declaration, e.g. "func Add"
+	Reason    string `json:"reason,omitempty"` // why a hunk is line-level
+	// Necessary is set by minimize: whether the fixed tests need the hunk.
+	Necessary *bool `json:"necessary,omitempty"`
+}
+
+// HunkCounts are exact counts over all hunks.
+type HunkCounts struct {
+	Total     int            `json:"total"`
+	Essential int            `json:"essential"`
+	ByClass   map[string]int `json:"byClass"`
+}
+
+// API lists public declarations added, removed or whose signature changed,
+// by each language's export rule.
+type API struct {
+	Changed []APIChange `json:"changed"` // at most MaxNames
+	Added   int         `json:"added"`
+	Removed int         `json:"removed"`
+	// Signature counts declarations whose signature changed.
+	Signature int `json:"signature"`
+}
+
+// APIChange is one public declaration changed.
+type APIChange struct {
+	Kind         string `json:"kind"`
+	Name         string `json:"name"`
+	Language     string `json:"language"`
+	File         string `json:"file"`
+	Change       string `json:"change"` // added | removed | signature
+	OldSignature string `json:"oldSignature,omitempty"`
+	NewSignature string `json:"newSignature,omitempty"`
+}
+
+// Minimize is what `git proof minimize` found: the smallest set of hunks
+// with which the fixed tests still pass (delta debugging, the fixed tests
+// as the oracle), and what it cost.
+type Minimize struct {
+	Oracle    []string `json:"oracle"`    // the tests that must pass
+	Hunks     int      `json:"hunks"`     // hunks minimized over (code hunks; test files are always kept)
+	Necessary int      `json:"necessary"` // hunks the minimal subset holds
+	Runs      int      `json:"runs"`      // oracle runs (candidate trees checked)
+	Budget    int      `json:"budget"`    // the run bound given
+	Minimal   bool     `json:"minimal"`   // 1-minimal reached (false: the budget ran out first)
 }
 
 // Dependencies is how the change alters what the project depends on, from
@@ -271,6 +341,21 @@ func (p *Predicate) Normalize() {
 	}
 	if p.Policy.Reasons == nil {
 		p.Policy.Reasons = []string{}
+	}
+	if p.Hunks == nil {
+		p.Hunks = []Hunk{}
+	}
+	if len(p.Hunks) > MaxHunks {
+		p.Hunks = p.Hunks[:MaxHunks]
+	}
+	if p.HunkCounts.ByClass == nil {
+		p.HunkCounts.ByClass = map[string]int{}
+	}
+	if p.API.Changed == nil {
+		p.API.Changed = []APIChange{}
+	}
+	if len(p.API.Changed) > MaxNames {
+		p.API.Changed = p.API.Changed[:MaxNames]
 	}
 	d := &p.Dependencies
 	for _, l := range []*[]DepChange{&d.Added, &d.Removed, &d.Changed} {

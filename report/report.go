@@ -141,6 +141,43 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 			fmt.Fprintf(w, "  - %s\n", q(r))
 		}
 	}
+	if hc := p.HunkCounts; hc.Total > 0 {
+		fmt.Fprintf(w, "hunks:    %d/%d essential\n", hc.Essential, hc.Total)
+		for _, h := range p.Hunks {
+			where := h.Path
+			if where == "" {
+				where = h.Decl
+			}
+			if h.Reason != "" {
+				where = strings.TrimSpace(where + " (" + h.Reason + ")")
+			}
+			mark := ""
+			if h.Necessary != nil && !*h.Necessary {
+				mark = "  not needed"
+			}
+			fmt.Fprintf(w, "  %-28s %-16s %s%s\n", q(fmt.Sprintf("%s:%d", h.File, h.NewStart)), q(h.Class), q(where), mark)
+		}
+		if hc.Total > len(p.Hunks) {
+			fmt.Fprintf(w, "  … and %d more\n", hc.Total-len(p.Hunks))
+		}
+	}
+	if a := p.API; a.Added+a.Removed+a.Signature > 0 {
+		fmt.Fprintf(w, "api:      %d added, %d removed, %d signatures changed\n", a.Added, a.Removed, a.Signature)
+		for _, c := range a.Changed {
+			switch c.Change {
+			case "signature":
+				fmt.Fprintf(w, "  ~ %s → %s (%s)\n", q(c.OldSignature), q(c.NewSignature), q(c.File))
+			case "removed":
+				fmt.Fprintf(w, "  - %s %s (%s)\n", q(c.Kind), q(c.Name), q(c.File))
+			default:
+				fmt.Fprintf(w, "  + %s %s (%s)\n", q(c.Kind), q(c.Name), q(c.File))
+			}
+		}
+	}
+	if m := p.Minimize; m != nil {
+		fmt.Fprintf(w, "minimize: %d of %d code hunks needed for %d fixed test(s); %d runs (budget %d), 1-minimal %v\n",
+			m.Necessary, m.Hunks, len(m.Oracle), m.Runs, m.Budget, m.Minimal)
+	}
 	if d := p.Dependencies; len(d.Added)+len(d.Removed)+len(d.Changed)+d.Indirect.Added+d.Indirect.Removed+d.Indirect.Changed+len(d.Errors) > 0 {
 		fmt.Fprintf(w, "dependencies: %d added, %d removed, %d changed (and %d/%d/%d indirect)\n",
 			len(d.Added), len(d.Removed), len(d.Changed), d.Indirect.Added, d.Indirect.Removed, d.Indirect.Changed)

@@ -40,16 +40,11 @@ func newFindings(base, head *checks.Outcome) *proofpack.Findings {
 	return f
 }
 
-// changedCode is the added and changed lines of base → head, without the
+// changedCode is the added and changed lines of the patch, without the
 // test files (coverage tools measure those too; they are not the change's
 // code).
-func changedCode(ctx context.Context, repo *gitx.Repo, baseTree, headTree string, testGlobs []string) (coverage.ChangedLines, error) {
-	out, err := repo.Run(ctx, "diff-tree", "-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames",
-		"--src-prefix=a/", "--dst-prefix=b/", baseTree, headTree)
-	if err != nil {
-		return nil, fmt.Errorf("changed lines: %w", err)
-	}
-	changed, err := coverage.ChangedFromUnifiedDiff(out)
+func changedCode(patch []byte, testGlobs []string) (coverage.ChangedLines, error) {
+	changed, err := coverage.ChangedFromUnifiedDiff(patch)
 	if err != nil {
 		return nil, fmt.Errorf("changed lines: %w", err)
 	}

@@ -146,6 +146,15 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 		changed = append(changed, risk.ChangedPath{Path: e.Path, Status: e.Status, Additions: st.Additions, Deletions: st.Deletions, Binary: st.Binary})
 	}
 
+	patch, err := unifiedDiff(ctx, repo, base.Tree, head.Tree)
+	if err != nil {
+		return nil, err
+	}
+	hunks, hunkCounts, api, err := classifiedHunks(ctx, repo, patch, entries)
+	if err != nil {
+		return nil, err
+	}
+
 	repro, nTests, err := reproTree(ctx, repo, base.Tree, head.Tree, globs)
 	if err != nil {
 		return nil, err
@@ -163,6 +172,9 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 		Diff:          diff,
 		Contract:      proofpack.Contract{Status: "none"},
 		Environment:   environment(ctx, repo),
+		Hunks:         hunks,
+		HunkCounts:    hunkCounts,
+		API:           api,
 	}
 
 	if len(specs) > 0 {
@@ -191,7 +203,7 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 			}
 			if cd := h.outs[i].Coverage; cd != nil {
 				if changedLines == nil {
-					if changedLines, err = changedCode(ctx, repo, base.Tree, head.Tree, globs); err != nil {
+					if changedLines, err = changedCode(patch, globs); err != nil {
 						return nil, err
 					}
 				}
@@ -209,7 +221,8 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 		return nil, err
 	}
 	p.Dependencies = depDelta
-	in := risk.Input{Paths: changed, Checks: p.Checks}
+	in := risk.Input{Paths: changed, Checks: p.Checks, Hunks: hunkSummary(hunkCounts),
+		APIChanges: api.Added + api.Removed + api.Signature, APIBreaks: api.Removed + api.Signature}
 	if direct != nil {
 		// Indirect changes ride along with a lock-file bump; what the
 		// project chose to depend on is what carries risk.

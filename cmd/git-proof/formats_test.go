@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -176,5 +177,52 @@ func TestRunDependencies(t *testing.T) {
 	p = r.runJSON(1, "--test", gittest.ShellJSONCheck).Predicate
 	if len(p.Dependencies.Errors) == 0 || len(p.Dependencies.Removed) != 0 {
 		t.Errorf("broken go.mod: %+v; want an error and nothing removed", p.Dependencies)
+	}
+}
+
+// TestRunHunks: every hunk is labelled; formatting mixed into a fix needs
+// a person, and so does a changed public signature.
+func TestRunHunks(t *testing.T) {
+	t.Parallel()
+	r := newProofRepo(t)
+	r.Signing("alice@example.com")
+	test := "package m\n\nimport \"testing\"\n\nfunc TestSign(t *testing.T) {\n\tif Sign(2) != 1 || Sign(-2) != -1 {\n\t\tt.Fatal(Sign(2), Sign(-2))\n\t}\n}\n"
+	r.Write(map[string]string{
+		"go.mod":    "module example.com/m\n\ngo 1.21\n",
+		"m.go":      "package m\n\n// Sign is the sign of x.\nfunc Sign(x int) int {\n\tif x > 0 {\n\t\treturn 1\n\t}\n\treturn 0\n}\n\n// Twice doubles x.\nfunc Twice(x int) int { return 2 * x }\n",
+		"m_test.go": "package m\n",
+	})
+	r.Commit("m")
+	// The fix, plus a reformatting of Twice that changes nothing.
+	r.Write(map[string]string{
+		"m.go":      "package m\n\n// Sign is the sign of x.\nfunc Sign(x int) int {\n\tif x > 0 {\n\t\treturn 1\n\t}\n\tif x < 0 {\n\t\treturn -1\n\t}\n\treturn 0\n}\n\n// Twice doubles x.\nfunc Twice(x int) int {\n\treturn 2 * x\n}\n",
+		"m_test.go": test,
+	})
+	r.Commit("fix Sign, reformat Twice")
+	p := r.runJSON(1, "--test", "go test -json ./...").Predicate
+	classes := map[string]string{}
+	for _, h := range p.Hunks {
+		classes[fmt.Sprintf("%s:%d", h.File, h.NewStart)] = h.Class + " " + h.Decl
+	}
+	if p.HunkCounts.Total < 3 || p.HunkCounts.Essential >= p.HunkCounts.Total || classes["m.go:15"] != "formatting-only " || classes["m.go:8"] != "code-change func Sign" {
+		t.Fatalf("hunks %+v (%v); want Twice's reformatting labelled formatting-only", p.Hunks, classes)
+	}
+	reasons := strings.Join(p.Policy.Reasons, "\n")
+	if !strings.Contains(reasons, "only change formatting or comments, mixed into a change of code: m.go:15 (formatting-only)") {
+		t.Errorf("reasons %q; want the formatting hunk named", reasons)
+	}
+	contains(t, "summary", r.Git("notes", "--ref=proof", "show", "HEAD"), fmt.Sprintf("hunks %d/%d essential", p.HunkCounts.Essential, p.HunkCounts.Total))
+	res := r.proof("show")
+	contains(t, "show", res.stdout, "hunks:    ", "m.go:15", "formatting-only", "m.go:8", "code-change", "func Sign › body")
+
+	// A changed exported signature.
+	r.Write(map[string]string{"m.go": strings.Replace(r.readFile("m.go"), "func Twice(x int) int {", "func Twice(x int64) int64 {", 1)})
+	r.Commit("Twice takes int64")
+	p = r.runJSON(1, "--test", "go build ./...").Predicate
+	if p.API.Signature != 1 || len(p.API.Changed) != 1 || p.API.Changed[0].Name != "Twice" {
+		t.Fatalf("api = %+v; want Twice's signature changed", p.API)
+	}
+	if !strings.Contains(strings.Join(p.Policy.Reasons, "\n"), "public API changed: signature func Twice (m.go)") {
+		t.Errorf("reasons %q; want the API change named", p.Policy.Reasons)
 	}
 }

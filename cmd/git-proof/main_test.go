@@ -142,3 +142,13 @@ func contains(t *testing.T, what, got string, wants ...string) {
 		}
 	}
 }
+
+// readFile reads a file of the worktree.
+func (r *proofRepo) readFile(p string) string {
+	r.T.Helper()
+	b, err := os.ReadFile(filepath.Join(r.Dir, filepath.FromSlash(p)))
+	if err != nil {
+		r.T.Fatal(err)
+	}
+	return string(b)
+}

@@ -211,7 +211,7 @@ func TestRunSummaryOutput(t *testing.T) {
 	res := r.must(0, "run", "--test", gittest.ShellJSONCheck)
 	contains(t, "run output", res.stdout,
 		"recorded proof for "+fix+" on refs/notes/proof",
-		"proof: AUTO_OK · risk 0.07 · tests 1 fixed 0 regressed · alice@example.com · ",
+		"proof: AUTO_OK · risk 0.07 · tests 1 fixed 0 regressed · hunks 2/2 essential · alice@example.com · ",
 		"decision: AUTO_OK",
 		"check test: head pass, base pass, repro fail; fixed 1, regressed 0, added 1, removed 0")
 	note := r.Git("notes", "--ref=proof", "show", fix)

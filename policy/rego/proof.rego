@@ -184,3 +184,31 @@ review contains msg if {
 	count(errs) > 0
 	msg := sprintf("dependency manifests that do not parse, so their changes are unknown: %s", [concat("; ", errs)])
 }
+
+# Hunks: formatting- or comment-only hunks mixed into a change that also
+# changes code hide the change that matters; they belong in a commit of
+# their own.
+hunks := object.get(input, ["proofpack", "hunks"], [])
+
+review contains msg if {
+	some h in hunks
+	h.essential
+	noise := [sprintf("%s:%d (%s)", [n.file, n.newStart, n.class]) | some n in hunks; not n.essential]
+	count(noise) > 0
+	msg := sprintf("%d hunk(s) only change formatting or comments, mixed into a change of code: %s; put them in a commit of their own", [count(noise), concat(", ", noise)])
+}
+
+# A public API removed or changed breaks its callers.
+review contains msg if {
+	api := object.get(input, ["proofpack", "api"], {})
+	breaks := [sprintf("%s %s %s (%s)", [c.change, c.kind, c.name, c.file]) | some c in object.get(api, "changed", []); c.change != "added"]
+	count(breaks) > 0
+	msg := sprintf("public API changed: %s", [concat(", ", breaks)])
+}
+
+# minimize found code the fixed tests do not need.
+review contains msg if {
+	unneeded := [sprintf("%s:%d", [h.file, h.newStart]) | some h in hunks; h.essential; object.get(h, "necessary", true) == false]
+	count(unneeded) > 0
+	msg := sprintf("%d hunk(s) are not needed for the fixed tests to pass (git proof minimize): %s", [count(unneeded), concat(", ", unneeded)])
+}

@@ -156,3 +156,28 @@ test_new_runtime_dependency_reviews if {
 	bad := {"added": [], "removed": [], "changed": [], "errors": ["go.mod:3: bad"]}
 	proof.decision == "REVIEW" with input as {"proofpack": {"checks": [check({})], "dependencies": bad}, "signer": signed}
 }
+
+test_formatting_mixed_into_a_fix_reviews if {
+	code := {"file": "a.go", "newStart": 3, "class": "code-change", "essential": true}
+	fmt := {"file": "b.go", "newStart": 9, "class": "formatting-only", "essential": false}
+	proof.decision == "REVIEW" with input as {"proofpack": {"checks": [check({})], "hunks": [code, fmt]}, "signer": signed}
+	some msg in proof.review with input as {"proofpack": {"checks": [check({})], "hunks": [code, fmt]}, "signer": signed}
+	contains(msg, "b.go:9 (formatting-only)")
+	# Formatting alone is fine; code alone is fine.
+	proof.decision == "AUTO_OK" with input as {"proofpack": {"checks": [check({})], "hunks": [code]}, "signer": signed}
+	count([m | some m in proof.review; contains(m, "formatting")]) == 0 with input as {"proofpack": {"checks": [check({})], "hunks": [fmt]}, "signer": signed}
+}
+
+test_api_break_reviews if {
+	api := {"changed": [{"change": "signature", "kind": "func", "name": "Add", "file": "calc.go"}]}
+	proof.decision == "REVIEW" with input as {"proofpack": {"checks": [check({})], "api": api}, "signer": signed}
+	added := {"changed": [{"change": "added", "kind": "func", "name": "Sub", "file": "calc.go"}]}
+	proof.decision == "AUTO_OK" with input as {"proofpack": {"checks": [check({})], "api": added}, "signer": signed}
+}
+
+test_unneeded_hunks_review if {
+	h := {"file": "a.go", "newStart": 3, "class": "code-change", "essential": true, "necessary": false}
+	proof.decision == "REVIEW" with input as {"proofpack": {"checks": [check({})], "hunks": [h]}, "signer": signed}
+	ok := object.union(h, {"necessary": true})
+	proof.decision == "AUTO_OK" with input as {"proofpack": {"checks": [check({})], "hunks": [ok]}, "signer": signed}
+}
