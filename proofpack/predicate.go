@@ -38,10 +38,10 @@ type Predicate struct {
 	HunkCounts HunkCounts `json:"hunkCounts"`
 	API        API        `json:"api"`
 	// Minimize is set on a record made by `git proof minimize`.
-	Minimize *Minimize `json:"minimize,omitempty"`
-	Risk     Risk      `json:"risk"`
-	Policy        PolicyResult `json:"policy"`
-	Decision      string       `json:"decision"`
+	Minimize *Minimize    `json:"minimize,omitempty"`
+	Risk     Risk         `json:"risk"`
+	Policy   PolicyResult `json:"policy"`
+	Decision string       `json:"decision"`
 }
 
 // MaxHunks bounds the hunks listed inline.
