@@ -50,6 +50,11 @@ type Request struct {
 	// NetnsHelper is the binary that runs checks without network (see
 	// checks.NetnsHelperArg); "" lets checks use the network.
 	NetnsHelper string
+	// Minimize also finds the smallest set of code hunks with which the
+	// fixed tests pass (see the minimize package), checking at most
+	// MaxRuns candidate trees (0: DefaultMaxRuns).
+	Minimize bool
+	MaxRuns  int
 }
 
 // NamedCheck is an ad-hoc check given on the command line.
@@ -211,6 +216,13 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 			}
 			p.Checks = append(p.Checks, c)
 		}
+		if req.Minimize {
+			if err := minimizeHunks(ctx, repo, tr, specs, outcomes, p, entries, patch, globs, repro, req.MaxRuns, progress); err != nil {
+				return nil, err
+			}
+		}
+	} else if req.Minimize {
+		return nil, ErrNothingToMinimize
 	}
 	paths := make([]string, len(changed))
 	for i, c := range changed {

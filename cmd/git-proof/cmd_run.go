@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -23,95 +24,129 @@ func runCommand() *cli.Command {
 root commit) and the repro tree (base's code + REV's test files) in temporary worktrees, runs each
 check on all three, and appends a signed record to REV's note on refs/notes/proof.
 Exit 0: recorded with AUTO_OK; 1: recorded with REVIEW or BLOCK; 2: nothing recorded.`,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "base", Usage: "prove the change from `REV` instead of the first parent"},
-			&cli.StringSliceFlag{Name: "test", Usage: "a test `CMD` to run (sh -c), in addition to .proof/config.yaml's checks"},
-			&cli.StringSliceFlag{Name: "check", Usage: "a named check `NAME=CMD` to run, in addition"},
-			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "check up to `N` trees at once (default: the number of CPUs)"},
-			&cli.BoolFlag{Name: "no-cache", Usage: "run every check, even where a result for the same tree and check is cached"},
-			&cli.BoolFlag{Name: "fresh", Usage: "use temporary worktrees, removed afterwards, instead of reusable ones"},
-			&cli.BoolFlag{Name: "unsigned", Usage: "record without a signature (policy sends it to REVIEW; verify refuses it)"},
-			&cli.BoolFlag{Name: "json", Usage: "print the recorded predicate as JSON"},
-		},
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 1 {
-				return usageErr("run takes at most one revision")
-			}
-			ctx := c.Context
-			repo, err := openRepo(ctx)
-			if err != nil {
-				return err
-			}
-			st, err := settings.Load(ctx, repo)
-			if err != nil {
-				return &exitError{code: exitUsage, err: err}
-			}
-			st.Identity(ctx, repo)
-			var signer proofpack.Signer
-			if !c.Bool("unsigned") {
-				key := st.SigningKey
-				if key == "" {
-					if key, err = settings.DefaultKey(ctx, repo); err != nil {
-						return &exitError{code: exitUsage, err: err}
-					}
-				}
-				if key == "" {
-					return &exitError{code: exitUsage, err: fmt.Errorf("%w, or pass --unsigned", settings.ErrNoSigningKey)}
-				}
-				s, err := sign.NewSSHSigner(ctx, sign.SSHSignerOptions{Key: key, Program: st.SSHProgram})
-				if err != nil {
-					return &exitError{code: exitUsage, err: fmt.Errorf("signing key from %s: %w", st.SigningKeySource, err)}
-				}
-				signer = s
-			}
-			eng, err := policyEngine(ctx, repo, false)
-			if err != nil {
-				return err
-			}
-			var progress func(string)
-			if isTerminal(c.App.ErrWriter) {
-				progress = func(s string) { fmt.Fprintf(c.App.ErrWriter, "git proof: %s\n", s) }
-			}
-			if top := repo.TopLevel(); top != "" && c.Args().First() == "" {
-				if out, err := repo.Run(ctx, "status", "--porcelain", "--untracked-files=no"); err == nil && len(out) > 0 {
-					fmt.Fprintln(c.App.ErrWriter, "git proof: note: uncommitted changes are not part of the proof; it covers the commit only")
-				}
-			}
-			var named []run.NamedCheck
-			for _, nc := range c.StringSlice("check") {
-				name, cmd, ok := strings.Cut(nc, "=")
-				if !ok {
-					return usageErr("--check %q: give NAME=CMD, e.g. --check lint='go vet ./...'", nc)
-				}
-				named = append(named, run.NamedCheck{Name: name, Command: cmd})
-			}
-			if c.Int("jobs") < 0 {
-				return usageErr("--jobs must be 1 or more")
-			}
-			helper, _ := os.Executable()
-			res, err := run.Run(ctx, repo, run.Request{
-				Rev: c.Args().First(), Base: c.String("base"), Tests: c.StringSlice("test"), Checks: named,
-				Jobs: c.Int("jobs"), NoCache: c.Bool("no-cache"), Fresh: c.Bool("fresh"), NetnsHelper: helper,
-				Signer: signer, Policy: eng, Progress: progress,
-				Creator: proofpack.Identity{Name: st.UserName, Email: st.UserEmail},
-				Tool:    proofpack.Tool{Name: "git-proof", Version: version},
-			})
-			if err != nil {
-				return &exitError{code: exitUsage, err: err}
-			}
-			if c.Bool("json") {
-				if err := report.WriteJSON(c.App.Writer, map[string]any{"commit": res.Commit, "notesCommit": res.NotesTip, "predicate": res.Predicate}); err != nil {
-					return err
-				}
-			} else {
-				writeRunSummary(c, repo, res)
-			}
-			if res.Decision != proofpack.AutoOK {
-				return errFailed
-			}
-			return nil
-		},
+		Flags:  runFlags(true),
+		Action: func(c *cli.Context) error { return runAction(c, c.Bool("minimize")) },
 	}
+}
+
+func minimizeCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "minimize",
+		Usage:     "find the hunks a fix needs, and record it with the proof",
+		ArgsUsage: "[REV]",
+		Description: `Runs REV's checks as run does (cached results are reused), then delta-debugs over REV's code hunks
+(test files always stay: their fixed tests are the oracle) to find a smallest set with which every
+fixed test passes and nothing that passed at head fails. Candidates are checked in parallel worktrees,
+at most --max-runs of them. The record marks each hunk necessary or not; the default policy sends
+hunks that are not needed to REVIEW. Same as git proof run --minimize.
+Exit 0: recorded with AUTO_OK; 1: recorded with REVIEW or BLOCK, or nothing to minimize; 2: error.`,
+		Flags:  runFlags(false),
+		Action: func(c *cli.Context) error { return runAction(c, true) },
+	}
+}
+
+// runFlags are the flags of run (and minimize, without --minimize).
+func runFlags(withMinimize bool) []cli.Flag {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "base", Usage: "prove the change from `REV` instead of the first parent"},
+		&cli.StringSliceFlag{Name: "test", Usage: "a test `CMD` to run (sh -c), in addition to .proof/config.yaml's checks"},
+		&cli.StringSliceFlag{Name: "check", Usage: "a named check `NAME=CMD` to run, in addition"},
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "check up to `N` trees at once (default: the number of CPUs)"},
+		&cli.BoolFlag{Name: "no-cache", Usage: "run every check, even where a result for the same tree and check is cached"},
+		&cli.BoolFlag{Name: "fresh", Usage: "use temporary worktrees, removed afterwards, instead of reusable ones"},
+		&cli.BoolFlag{Name: "unsigned", Usage: "record without a signature (policy sends it to REVIEW; verify refuses it)"},
+		&cli.BoolFlag{Name: "json", Usage: "print the recorded predicate as JSON"},
+		&cli.IntFlag{Name: "max-runs", Usage: "minimize checks at most `N` candidate trees", Value: run.DefaultMaxRuns},
+	}
+	if withMinimize {
+		flags = append(flags, &cli.BoolFlag{Name: "minimize", Usage: "also find the hunks the fixed tests need (see git proof minimize)"})
+	}
+	return flags
+}
+
+// runAction records a proof of REV; with minimize it also minimizes.
+func runAction(c *cli.Context, minimize bool) error {
+	if c.NArg() > 1 {
+		return usageErr("%s takes at most one revision", c.Command.Name)
+	}
+	ctx := c.Context
+	repo, err := openRepo(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := settings.Load(ctx, repo)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	st.Identity(ctx, repo)
+	var signer proofpack.Signer
+	if !c.Bool("unsigned") {
+		key := st.SigningKey
+		if key == "" {
+			if key, err = settings.DefaultKey(ctx, repo); err != nil {
+				return &exitError{code: exitUsage, err: err}
+			}
+		}
+		if key == "" {
+			return &exitError{code: exitUsage, err: fmt.Errorf("%w, or pass --unsigned", settings.ErrNoSigningKey)}
+		}
+		s, err := sign.NewSSHSigner(ctx, sign.SSHSignerOptions{Key: key, Program: st.SSHProgram})
+		if err != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("signing key from %s: %w", st.SigningKeySource, err)}
+		}
+		signer = s
+	}
+	eng, err := policyEngine(ctx, repo, false)
+	if err != nil {
+		return err
+	}
+	var progress func(string)
+	if isTerminal(c.App.ErrWriter) {
+		progress = func(s string) { fmt.Fprintf(c.App.ErrWriter, "git proof: %s\n", s) }
+	}
+	if top := repo.TopLevel(); top != "" && c.Args().First() == "" {
+		if out, err := repo.Run(ctx, "status", "--porcelain", "--untracked-files=no"); err == nil && len(out) > 0 {
+			fmt.Fprintln(c.App.ErrWriter, "git proof: note: uncommitted changes are not part of the proof; it covers the commit only")
+		}
+	}
+	var named []run.NamedCheck
+	for _, nc := range c.StringSlice("check") {
+		name, cmd, ok := strings.Cut(nc, "=")
+		if !ok {
+			return usageErr("--check %q: give NAME=CMD, e.g. --check lint='go vet ./...'", nc)
+		}
+		named = append(named, run.NamedCheck{Name: name, Command: cmd})
+	}
+	if c.Int("jobs") < 0 {
+		return usageErr("--jobs must be 1 or more")
+	}
+	helper, _ := os.Executable()
+	res, err := run.Run(ctx, repo, run.Request{
+		Rev: c.Args().First(), Base: c.String("base"), Tests: c.StringSlice("test"), Checks: named,
+		Jobs: c.Int("jobs"), NoCache: c.Bool("no-cache"), Fresh: c.Bool("fresh"), NetnsHelper: helper,
+		Minimize: minimize, MaxRuns: c.Int("max-runs"),
+		Signer: signer, Policy: eng, Progress: progress,
+		Creator: proofpack.Identity{Name: st.UserName, Email: st.UserEmail},
+		Tool:    proofpack.Tool{Name: "git-proof", Version: version},
+	})
+	if errors.Is(err, run.ErrNothingToMinimize) {
+		fmt.Fprintf(c.App.ErrWriter, "git proof: %v\n", err)
+		return errFailed
+	}
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	if c.Bool("json") {
+		if err := report.WriteJSON(c.App.Writer, map[string]any{"commit": res.Commit, "notesCommit": res.NotesTip, "predicate": res.Predicate}); err != nil {
+			return err
+		}
+	} else {
+		writeRunSummary(c, repo, res)
+	}
+	if res.Decision != proofpack.AutoOK {
+		return errFailed
+	}
+	return nil
 }
 
 func writeRunSummary(c *cli.Context, repo *gitx.Repo, res *run.Result) {

@@ -100,6 +100,7 @@ Settings live in git config (proof.signingKey, proof.allowedSignersFile) and in 
 			runCommand(),
 			showCommand(),
 			verifyCommand(),
+			minimizeCommand(),
 			policyCommand(),
 			approveCommand(),
 			pushCommand(),
