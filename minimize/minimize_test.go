@@ -228,3 +228,27 @@ func FuzzApply(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDDMinRuns reports the oracle runs ddmin uses for n hunks of
+// which k are needed (spread out), beside ddmin's worst case n².
+func BenchmarkDDMinRuns(b *testing.B) {
+	for _, tc := range []struct{ n, k int }{{4, 1}, {8, 1}, {8, 2}, {16, 1}, {16, 3}, {32, 1}, {32, 4}, {64, 2}, {64, 8}, {128, 4}} {
+		b.Run(fmt.Sprintf("n=%d,k=%d", tc.n, tc.k), func(b *testing.B) {
+			var want []int
+			for i := 0; i < tc.k; i++ {
+				want = append(want, (2*i+1)*tc.n/(2*tc.k))
+			}
+			var runs int
+			for b.Loop() {
+				o, _ := needs(want...)
+				res, err := DDMin(context.Background(), tc.n, o, 0, false)
+				if err != nil || len(res.Keep) != tc.k {
+					b.Fatalf("DDMin = %+v, %v", res, err)
+				}
+				runs = res.Runs
+			}
+			b.ReportMetric(float64(runs), "runs")
+			b.ReportMetric(float64(tc.n*tc.n), "bound")
+		})
+	}
+}
