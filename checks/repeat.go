@@ -34,6 +34,7 @@ func RunRepeated(ctx context.Context, spec Spec, opts RunOptions) (*Outcome, err
 		if o.ExitCode != 0 && merged.ExitCode == 0 {
 			merged.ExitCode = o.ExitCode
 		}
+		merged.CPU += o.CPU
 		merged.TimedOut = merged.TimedOut || o.TimedOut
 		merged.Truncated = merged.Truncated || o.Truncated
 		if merged.ParseError == "" {

@@ -61,8 +61,12 @@ type Outcome struct {
 	Format string // the format the output was read in: go-test-json or exit-code
 	// ExitCode is the shell's exit status; 128+n when signal n killed it
 	// (as shells report it), as when a timeout killed it.
-	ExitCode     int
-	Duration     time.Duration
+	ExitCode int
+	Duration time.Duration
+	// CPU is the user and system time of the command and the processes it
+	// waited for; the runner uses it to tell whether a check already keeps
+	// the machine busy. RunRepeated sums it over the runs.
+	CPU          time.Duration `json:",omitempty"`
 	TimedOut     bool
 	OutputSHA256 string // hex sha256 of all of stdout and stderr, as interleaved
 	OutputBytes  int64
@@ -215,6 +219,7 @@ func Run(ctx context.Context, spec Spec, opts RunOptions) (*Outcome, error) {
 	o := &Outcome{
 		ExitCode:     exitCode,
 		Duration:     duration,
+		CPU:          cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(),
 		TimedOut:     timedOut,
 		OutputSHA256: hex.EncodeToString(out.hash.Sum(nil)),
 		OutputBytes:  out.total,

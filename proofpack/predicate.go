@@ -223,8 +223,9 @@ type Environment struct {
 	// Passed names the variables taken from the caller's environment
 	// (beyond the hermetic defaults: HOME, TMPDIR, TZ, LC_ALL, ...).
 	Passed []string `json:"passed,omitempty"`
-	// SourceDateEpoch is SOURCE_DATE_EPOCH as the checks saw it: the
-	// proven commit's committer time.
+	// SourceDateEpoch is SOURCE_DATE_EPOCH as the checks on the head tree
+	// saw it: the proven commit's committer time. The base and repro trees
+	// get the base commit's.
 	SourceDateEpoch int64 `json:"sourceDateEpoch,omitempty"`
 }
 

@@ -39,7 +39,8 @@ type Request struct {
 	// Env is the environment variables are taken from; nil = this
 	// process's. Checks get a hermetic environment built from it.
 	Env []string
-	// Jobs bounds how many trees are checked at once; 0 = the number of CPUs.
+	// Jobs bounds how many trees are checked at once; 0 = decide from the
+	// first tree's CPU use, at most the number of CPUs (see scheduler).
 	Jobs int
 	// NoCache runs every check, even when a result for the same tree and
 	// check is cached.
@@ -188,7 +189,17 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 			return nil, err
 		}
 		p.Environment.Network, p.Environment.Passed, p.Environment.SourceDateEpoch = tr.record()
-		trees := []treeJob{{"head", head.Tree}, {"base", base.Tree}, {"repro", repro}}
+		// Base first, then repro (base's code: it reuses what base built
+		// in the same worktree), then head. Base and repro run with the
+		// base commit's time, so amending the fix leaves their cached
+		// results valid.
+		baseEpoch := tr.epoch
+		if base.Commit != "" {
+			if t, err := repo.CommitTime(ctx, base.Commit); err == nil {
+				baseEpoch = t
+			}
+		}
+		trees := []treeJob{{"base", base.Tree, baseEpoch}, {"repro", repro, baseEpoch}, {"head", head.Tree, tr.epoch}}
 		outcomes, err := tr.run(ctx, trees)
 		if err != nil {
 			return nil, err

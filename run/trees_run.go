@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,13 +17,23 @@ import (
 	"github.com/git-proof/git-proof/gitx"
 )
 
-type treeJob struct{ label, tree string }
+// treeJob is one tree to check. epoch is SOURCE_DATE_EPOCH for its
+// checks: the time of the commit the tree's code comes from, so that a
+// tree's cached results survive amending the commit on top of it; 0 means
+// the runner's (the proven commit's).
+type treeJob struct {
+	label, tree string
+	epoch       int64
+}
 
 // treeOutcome is what the checks gave on one tree, and which came from
 // the cache.
 type treeOutcome struct {
 	outs   []*checks.Outcome
 	cached []bool
+	// wall and cpu are the time the checks that ran took, and the CPU
+	// time they used; both zero when every result came from the cache.
+	wall, cpu time.Duration
 }
 
 // treeRunner runs every check on a set of trees.
@@ -32,12 +43,14 @@ type treeRunner struct {
 	specs    []spec
 	from     []string          // the caller's environment, variables are taken from it
 	caches   map[string]string // the user's build caches
-	epoch    int64             // SOURCE_DATE_EPOCH
+	epoch    int64             // SOURCE_DATE_EPOCH of trees that do not set their own
 	netns    string            // the network-namespace helper; "" when checks keep the network
 	cache    *resultCache
 	fresh    bool   // temporary worktrees, removed afterwards, instead of the pool
 	pool     string // the pool's directory
-	jobs     int
+	jobs     int    // trees checked at once at most
+	auto     bool   // jobs was not given: decide from the first tree's CPU use
+	cpus     int
 	progress func(string)
 	// netReason says why checks keep the network when netns is "".
 	netReason string
@@ -60,30 +73,34 @@ func (tr *treeRunner) run(ctx context.Context, trees []treeJob) (map[string]*tre
 		byTree[tj.tree] = nil
 		labels = append(labels, tj)
 	}
-	sem := make(chan struct{}, max(tr.jobs, 1))
+	sched := newScheduler(tr.jobs, tr.auto, tr.cpus)
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
 	for _, tj := range labels {
+		if sched.acquire(ctx) != nil {
+			break
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			defer func() { <-sem }()
 			out, err := tr.runTree(ctx, tj)
-			mu.Lock()
-			defer mu.Unlock()
 			if err != nil {
+				sched.release(0, 0)
+				mu.Lock()
+				defer mu.Unlock()
 				if firstErr == nil {
 					firstErr = err
 					cancel()
+					sched.wake()
 				}
 				return
 			}
+			if msg := sched.release(out.wall, out.cpu); msg != "" {
+				tr.progress(fmt.Sprintf("[%s] %s", tj.label, msg))
+			}
+			mu.Lock()
+			defer mu.Unlock()
 			byTree[tj.tree] = out
 		}()
 	}
@@ -109,7 +126,7 @@ func (tr *treeRunner) runTree(ctx context.Context, tj treeJob) (*treeOutcome, er
 	keys := make([]string, len(tr.specs))
 	missing := 0
 	for i, s := range tr.specs {
-		env, _ := tr.env(s, "/home")
+		env, _ := tr.env(s, "/home", tj.epoch)
 		keys[i] = cacheKey(tj.tree, s, env, tr.network(s), toolFingerprint(envValue(env, "PATH")))
 		if o, ok := tr.cache.get(keys[i]); ok {
 			out.outs[i], out.cached[i] = o, true
@@ -122,7 +139,7 @@ func (tr *treeRunner) runTree(ctx context.Context, tj treeJob) (*treeOutcome, er
 		return out, nil
 	}
 	tr.progress(fmt.Sprintf("[%s] checking out tree %s", tj.label, tj.tree[:12]))
-	dir, done, err := tr.worktree(ctx, tj)
+	dir, homeDir, done, err := tr.worktree(ctx, tj)
 	if err != nil {
 		return nil, err
 	}
@@ -136,21 +153,20 @@ func (tr *treeRunner) runTree(ctx context.Context, tj treeJob) (*treeOutcome, er
 		}
 		t0 := time.Now()
 		tr.progress(fmt.Sprintf("[%s] %s: %s", tj.label, s.Name, s.Command))
-		home, err := os.MkdirTemp("", "git-proof-home-")
+		home, err := homeDir()
 		if err != nil {
 			return nil, fmt.Errorf("[%s] check %s: %w", tj.label, s.Name, err)
 		}
-		if err := os.Mkdir(filepath.Join(home, "tmp"), 0o700); err != nil {
-			os.RemoveAll(home)
-			return nil, fmt.Errorf("[%s] check %s: %w", tj.label, s.Name, err)
-		}
-		env, _ := tr.env(s, home)
+		env, _ := tr.env(s, home, tj.epoch)
 		opts := checks.RunOptions{Dir: dir, Env: env}
 		if !s.Network {
 			opts.NetnsHelper = tr.netns
 		}
 		o, err := checks.RunRepeated(ctx, s.Spec, opts)
-		os.RemoveAll(home)
+		out.wall += time.Since(t0)
+		if o != nil {
+			out.cpu += o.CPU
+		}
 		if err != nil {
 			return nil, fmt.Errorf("[%s] check %s: %w", tj.label, s.Name, err)
 		}
@@ -162,14 +178,25 @@ func (tr *treeRunner) runTree(ctx context.Context, tj treeJob) (*treeOutcome, er
 }
 
 // worktree checks tj's tree out: a pooled worktree, released when done,
-// or with fresh a temporary one, removed when done.
-func (tr *treeRunner) worktree(ctx context.Context, tj treeJob) (string, func(), error) {
+// or with fresh a temporary one, removed when done. homeDir gives each
+// check an empty HOME (with an empty tmp/ for TMPDIR). A pooled worktree's
+// HOME is at the same path every time, emptied before each check: go test
+// keys its cached results on the environment values a test read
+// (t.TempDir reads TMPDIR), so a fresh random path would make every run
+// miss Go's test cache in the packages that use one.
+func (tr *treeRunner) worktree(ctx context.Context, tj treeJob) (dir string, homeDir func() (string, error), done func(), err error) {
 	if tr.fresh {
 		wt, err := tr.repo.AddWorktree(ctx, tr.anchor, tj.tree, tj.label)
 		if err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
-		return wt.Dir, func() {
+		base, err := os.MkdirTemp("", "git-proof-home-")
+		if err != nil {
+			_ = wt.Remove()
+			return "", nil, nil, fmt.Errorf("[%s] %w", tj.label, err)
+		}
+		return wt.Dir, fixedHome(filepath.Join(base, "home")), func() {
+			_ = removeAll(base)
 			if err := wt.Remove(); err != nil {
 				tr.progress(fmt.Sprintf("[%s] remove worktree: %v", tj.label, err))
 			}
@@ -177,14 +204,50 @@ func (tr *treeRunner) worktree(ctx context.Context, tj treeJob) (string, func(),
 	}
 	wt, err := tr.repo.AcquireWorktree(ctx, tr.pool, tr.anchor, tj.tree)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
-	return wt.Dir, wt.Release, nil
+	home := wt.Dir + ".home"
+	return wt.Dir, fixedHome(home), func() {
+		_ = removeAll(home)
+		wt.Release()
+	}, nil
 }
 
-// env is the environment of spec s with home as HOME.
-func (tr *treeRunner) env(s spec, home string) ([]string, []string) {
-	return checks.HermeticEnv(checks.EnvOptions{From: tr.from, Pass: s.Env, Home: home, SourceDateEpoch: tr.epoch, Caches: tr.caches})
+// removeAll removes dir like os.RemoveAll, also where a check left
+// directories without write permission (Go's module cache does that).
+func removeAll(dir string) error {
+	if os.RemoveAll(dir) == nil {
+		return nil
+	}
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			_ = os.Chmod(p, 0o700)
+		}
+		return nil
+	})
+	return os.RemoveAll(dir)
+}
+
+// fixedHome empties (or makes) home and home/tmp, and returns home.
+func fixedHome(home string) func() (string, error) {
+	return func() (string, error) {
+		if err := removeAll(home); err != nil {
+			return "", fmt.Errorf("empty the check's HOME %s: %w (remove it by hand)", home, err)
+		}
+		if err := os.MkdirAll(filepath.Join(home, "tmp"), 0o700); err != nil {
+			return "", fmt.Errorf("make the check's HOME: %w", err)
+		}
+		return home, nil
+	}
+}
+
+// env is the environment of spec s with home as HOME and epoch (0: the
+// runner's) as SOURCE_DATE_EPOCH.
+func (tr *treeRunner) env(s spec, home string, epoch int64) ([]string, []string) {
+	if epoch == 0 {
+		epoch = tr.epoch
+	}
+	return checks.HermeticEnv(checks.EnvOptions{From: tr.from, Pass: s.Env, Home: home, SourceDateEpoch: epoch, Caches: tr.caches})
 }
 
 func (tr *treeRunner) network(s spec) string {
@@ -204,8 +267,8 @@ func envValue(env []string, k string) string {
 }
 
 // newTreeRunner sets up what every check of a run shares: the environment
-// variables come from, the user's caches, SOURCE_DATE_EPOCH (the proven
-// commit's time, the same on all three trees), the result cache, the
+// variables come from, the user's caches, the default SOURCE_DATE_EPOCH (the
+// proven commit's time; see treeJob), the result cache, the
 // worktree pool, and network isolation when the kernel allows it.
 func newTreeRunner(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Commit, specs []spec, progress func(string)) (*treeRunner, error) {
 	from := req.Env
@@ -218,13 +281,13 @@ func newTreeRunner(ctx context.Context, repo *gitx.Repo, req Request, head *gitx
 		caches: checks.UserCaches(from, goEnv(ctx, from)),
 		cache:  &resultCache{dir: filepath.Join(repo.CommonDir(), "git-proof", "cache", "checks")},
 		pool:   filepath.Join(repo.CommonDir(), "git-proof", "worktrees"),
-		fresh:  req.Fresh, jobs: req.Jobs,
+		fresh:  req.Fresh, jobs: req.Jobs, cpus: runtime.NumCPU(),
 	}
 	if req.NoCache {
 		tr.cache.dir = ""
 	}
 	if tr.jobs <= 0 {
-		tr.jobs = runtime.NumCPU()
+		tr.jobs, tr.auto = tr.cpus, true
 	}
 	if t, err := repo.CommitTime(ctx, head.ID); err == nil {
 		tr.epoch = t
@@ -250,7 +313,7 @@ func newTreeRunner(ctx context.Context, repo *gitx.Repo, req Request, head *gitx
 func (tr *treeRunner) record() (network string, passed []string, epoch int64) {
 	seen := map[string]bool{}
 	for _, s := range tr.specs {
-		_, p := tr.env(s, "/home")
+		_, p := tr.env(s, "/home", 0)
 		for _, k := range p {
 			if !seen[k] {
 				seen[k] = true

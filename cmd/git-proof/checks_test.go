@@ -109,6 +109,22 @@ func TestRunCacheAndWorktrees(t *testing.T) {
 	}
 	res := r.proof("show")
 	contains(t, "show", res.stdout, "base  pass", "(cached)")
+	// Amending the commit (same trees, a new commit time) keeps the base
+	// and repro results, which run with the base commit's time as
+	// SOURCE_DATE_EPOCH; head runs again with its own.
+	env := r.Env
+	r.Env = append(append([]string(nil), env...), "GIT_COMMITTER_DATE=2026-03-04T05:06:07Z")
+	r.Git("commit", "--amend", "-q", "-m", "docs, amended")
+	r.Env = env
+	before := runs()
+	p = r.runJSON(1, "--test", check).Predicate
+	c = p.Checks[0]
+	if !c.Base.Cached || !c.Repro.Cached || c.Head.Cached || runs() != before+1 {
+		t.Errorf("amended commit: cached base %v repro %v head %v, %d runs; want base and repro cached, head run once", c.Base.Cached, c.Repro.Cached, c.Head.Cached, runs()-before)
+	}
+	if want := r.Git("log", "-1", "--format=%ct"); fmt.Sprint(p.Environment.SourceDateEpoch) != want {
+		t.Errorf("sourceDateEpoch = %d; want the amended commit's time %s", p.Environment.SourceDateEpoch, want)
+	}
 	r.noStrayWorktrees()
 
 	// --fresh: temporary worktrees, removed afterwards.
@@ -187,4 +203,41 @@ func envOf(env []string, k string) string {
 		}
 	}
 	return ""
+}
+
+// TestRunCheckHome: every check starts with an empty HOME (only tmp/ in
+// it), even after a check left a directory it cannot write in; a pooled
+// worktree's HOME is at the same path run after run (Go's test cache keys
+// on TMPDIR's value) and is gone afterwards.
+func TestRunCheckHome(t *testing.T) {
+	t.Parallel()
+	r := newProofRepo(t)
+	r.Signing("alice@example.com")
+	r.ShellBugFix()
+	log := filepath.Join(t.TempDir(), "homes")
+	check := `test "$(ls -A "$HOME")" = tmp && test "$TMPDIR" = "$HOME/tmp" && mkdir -p "$HOME/ro/sub" && chmod 500 "$HOME/ro" && echo "$HOME" >> ` + log
+	homes := func() []string {
+		b, _ := os.ReadFile(log)
+		return strings.Fields(string(b))
+	}
+	for i := 0; i < 2; i++ {
+		p := r.runJSON(1, "--no-cache", "-j", "1", "--check", "home="+check).Predicate
+		c := p.Checks[0]
+		if c.Head.Status != "pass" || c.Base.Status != "pass" {
+			t.Fatalf("run %d: head %s base %s; want both to pass (a check found a HOME that was not empty)", i+1, c.Head.Status, c.Base.Status)
+		}
+	}
+	h := homes()
+	if len(h) != 6 { // three trees, twice
+		t.Fatalf("checks ran %d times (%v); want 6", len(h), h)
+	}
+	for _, p := range h {
+		if p != h[0] {
+			t.Errorf("HOME moved between checks in one slot: %v", h)
+			break
+		}
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("HOME %s is still there after the run (%v)", p, err)
+		}
+	}
 }

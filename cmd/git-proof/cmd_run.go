@@ -51,7 +51,7 @@ func runFlags(withMinimize bool) []cli.Flag {
 		&cli.StringFlag{Name: "base", Usage: "prove the change from `REV` instead of the first parent"},
 		&cli.StringSliceFlag{Name: "test", Usage: "a test `CMD` to run (sh -c), in addition to .proof/config.yaml's checks"},
 		&cli.StringSliceFlag{Name: "check", Usage: "a named check `NAME=CMD` to run, in addition"},
-		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "check up to `N` trees at once (default: the number of CPUs)"},
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "check up to `N` trees at once (default: decided by the first tree's CPU use, at most the number of CPUs)"},
 		&cli.BoolFlag{Name: "no-cache", Usage: "run every check, even where a result for the same tree and check is cached"},
 		&cli.BoolFlag{Name: "fresh", Usage: "use temporary worktrees, removed afterwards, instead of reusable ones"},
 		&cli.BoolFlag{Name: "unsigned", Usage: "record without a signature (policy sends it to REVIEW; verify refuses it)"},
