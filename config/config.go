@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -27,7 +28,80 @@ type Config struct {
 	// category "custom"), in addition to the defaults.
 	Sensitive []string `yaml:"sensitive"`
 	Checks    []Check  `yaml:"checks"`
+	// Reviewers are the models that review a change (package review).
+	Reviewers []Reviewer `yaml:"reviewers"`
+	// Review holds what every reviewer gets: which files are left out of
+	// the prompt and how large a diff may be.
+	Review Review `yaml:"review"`
 }
+
+// Reviewer is one configured model reviewer. Its review is an input to the
+// policy, never a decision.
+type Reviewer struct {
+	// Name identifies the reviewer across runs: 1-64 of a-z, 0-9 and '-'.
+	Name string
+	// Vendor is who makes the model (anthropic, openai, google, …); the
+	// policy counts one vote per vendor. Defaults from the kind or preset.
+	Vendor string
+	// Kind is command (a CLI run with the prompt on stdin), openai,
+	// anthropic or gemini (that vendor's HTTP API).
+	Kind string
+	// Preset is claude, codex or gemini for kind command: the CLI's own
+	// non-interactive invocation. Exactly one of Preset and Command is set
+	// for kind command.
+	Preset string
+	// Model is the model asked for; required for the HTTP kinds, optional
+	// (the CLI's default) for commands.
+	Model string
+	// Command is an explicit argv for kind command. "{model}" and
+	// "{schemaFile}" in an argument are replaced by the model and the path of
+	// the answer schema.
+	Command []string
+	// URL overrides the API's base URL (a local server, a proxy).
+	URL string
+	// APIKeyEnv names the environment variable holding the API key; it is
+	// the only credential a reviewer gets. Defaults: OPENAI_API_KEY,
+	// ANTHROPIC_API_KEY, GEMINI_API_KEY by kind; for presets
+	// ANTHROPIC_API_KEY (claude), CODEX_API_KEY (codex), GEMINI_API_KEY
+	// (gemini); none for an explicit command.
+	APIKeyEnv string
+	// Timeout bounds the reviewer, retries included (default 3m).
+	Timeout time.Duration
+	// Line is where the reviewer starts, for later error messages.
+	Line int
+}
+
+// Review is the review: section.
+type Review struct {
+	// Exclude are globs of paths whose diffs never reach a reviewer
+	// (".env*", "**/*.pem").
+	Exclude []string
+	// MaxDiffBytes bounds the diff sent; a larger one is not reviewed. 0
+	// (unset) means DefaultMaxDiffBytes.
+	MaxDiffBytes int
+}
+
+// Reviewer defaults and limits.
+const (
+	DefaultReviewerTimeout = 3 * time.Minute
+	MaxReviewerTimeout     = time.Hour
+	DefaultMaxDiffBytes    = 1 << 20
+	MaxMaxDiffBytes        = 64 << 20
+)
+
+// Reviewer kinds and presets.
+var (
+	reviewerKinds   = map[string]bool{"command": true, "openai": true, "anthropic": true, "gemini": true}
+	reviewerPresets = map[string]bool{"claude": true, "codex": true, "gemini": true}
+	// defaultVendor is the vendor of each HTTP kind and preset.
+	defaultVendor = map[string]string{"openai": "openai", "anthropic": "anthropic", "gemini": "google",
+		"preset:claude": "anthropic", "preset:codex": "openai", "preset:gemini": "google"}
+	defaultKeyEnv = map[string]string{"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY", "gemini": "GEMINI_API_KEY",
+		"preset:claude": "ANTHROPIC_API_KEY", "preset:codex": "CODEX_API_KEY", "preset:gemini": "GEMINI_API_KEY"}
+	reviewerNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+	vendorRE       = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+	modelRE        = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,127}$`)
+)
 
 // Check is one configured check.
 type Check struct {
@@ -104,7 +178,7 @@ func Parse(r io.Reader, file string) (*Config, error) {
 		return &Config{}, nil // "---" and nothing else
 	}
 	if doc.Kind != yaml.MappingNode {
-		return nil, &Error{File: file, Line: doc.Line, Msg: "the config must be a mapping with keys tests and checks"}
+		return nil, &Error{File: file, Line: doc.Line, Msg: "the config must be a mapping with keys such as tests, checks and reviewers"}
 	}
 	var raw struct {
 		Tests     []string `yaml:"tests"`
@@ -121,6 +195,21 @@ func Parse(r io.Reader, file string) (*Config, error) {
 			Env      []string `yaml:"env"`
 			Network  bool     `yaml:"network"`
 		} `yaml:"checks"`
+		Reviewers []struct {
+			Name      string   `yaml:"name"`
+			Vendor    string   `yaml:"vendor"`
+			Kind      string   `yaml:"kind"`
+			Preset    string   `yaml:"preset"`
+			Model     string   `yaml:"model"`
+			Command   []string `yaml:"command"`
+			URL       string   `yaml:"url"`
+			APIKeyEnv string   `yaml:"apiKeyEnv"`
+			Timeout   string   `yaml:"timeout"`
+		} `yaml:"reviewers"`
+		Review struct {
+			Exclude      []string `yaml:"exclude"`
+			MaxDiffBytes *int     `yaml:"maxDiffBytes"`
+		} `yaml:"review"`
 	}
 	strict := yaml.NewDecoder(bytes.NewReader(data))
 	strict.KnownFields(true)
@@ -144,7 +233,7 @@ func Parse(r io.Reader, file string) (*Config, error) {
 		line := seqItemLine(doc, "checks", i)
 		bad := func(key, format string, a ...any) error {
 			l := line
-			if fl := checkFieldLine(doc, i, key); fl > 0 {
+			if fl := itemFieldLine(doc, "checks", i, key); fl > 0 {
 				l = fl
 			}
 			return &Error{File: file, Line: l, Msg: fmt.Sprintf("checks[%d]: ", i) + fmt.Sprintf(format, a...)}
@@ -202,7 +291,150 @@ func Parse(r io.Reader, file string) (*Config, error) {
 		cfg.Checks = append(cfg.Checks, Check{Name: c.Name, Kind: c.Kind, Run: c.Run, Format: c.Format, Report: c.Report,
 			Coverage: c.Coverage, Timeout: to, Repeat: repeat, Env: c.Env, Network: c.Network, Line: line})
 	}
+	for i, r := range raw.Reviewers {
+		rv, err := parseReviewer(doc, file, i, reviewerFields{r.Name, r.Vendor, r.Kind, r.Preset, r.Model, r.Command, r.URL, r.APIKeyEnv, r.Timeout})
+		if err != nil {
+			return nil, err
+		}
+		for _, prev := range cfg.Reviewers {
+			if prev.Name == rv.Name {
+				return nil, &Error{File: file, Line: reviewerLine(doc, i, "name"), Msg: fmt.Sprintf("reviewers[%d]: name %q is used twice; names identify reviewers across runs", i, rv.Name)}
+			}
+		}
+		cfg.Reviewers = append(cfg.Reviewers, rv)
+	}
+	cfg.Review.Exclude = raw.Review.Exclude
+	for i, g := range raw.Review.Exclude {
+		if g == "" || !doublestar.ValidatePattern(g) || strings.HasPrefix(g, "/") {
+			return nil, &Error{File: file, Line: reviewSectionLine(doc, "exclude", i), Msg: fmt.Sprintf("review.exclude: %q is not a valid glob (use slash paths like \"**/*.pem\")", g)}
+		}
+	}
+	if m := raw.Review.MaxDiffBytes; m != nil {
+		if *m < 1 || *m > MaxMaxDiffBytes {
+			return nil, &Error{File: file, Line: reviewSectionLine(doc, "maxDiffBytes", -1), Msg: fmt.Sprintf("review.maxDiffBytes %d must be 1 to %d", *m, MaxMaxDiffBytes)}
+		}
+		cfg.Review.MaxDiffBytes = *m
+	}
 	return cfg, nil
+}
+
+type reviewerFields struct {
+	Name, Vendor, Kind, Preset, Model string
+	Command                           []string
+	URL, APIKeyEnv, Timeout           string
+}
+
+// parseReviewer validates item i of reviewers and fills in its defaults.
+func parseReviewer(doc *yaml.Node, file string, i int, r reviewerFields) (Reviewer, error) {
+	bad := func(key, format string, a ...any) error {
+		return &Error{File: file, Line: reviewerLine(doc, i, key), Msg: fmt.Sprintf("reviewers[%d]: ", i) + fmt.Sprintf(format, a...)}
+	}
+	if !reviewerNameRE.MatchString(r.Name) {
+		return Reviewer{}, bad("name", "name %q must be 1-64 lowercase letters, digits or '-'", r.Name)
+	}
+	kind := r.Kind
+	if kind == "" && (r.Preset != "" || len(r.Command) > 0) {
+		kind = "command"
+	}
+	if !reviewerKinds[kind] {
+		return Reviewer{}, bad("kind", "kind %q is not one of command, openai, anthropic, gemini", r.Kind)
+	}
+	key := kind // the key of the defaults
+	if kind == "command" {
+		switch {
+		case r.Preset != "" && len(r.Command) > 0:
+			return Reviewer{}, bad("command", "give preset or command, not both")
+		case r.Preset != "":
+			if !reviewerPresets[r.Preset] {
+				return Reviewer{}, bad("preset", "preset %q is not one of claude, codex, gemini", r.Preset)
+			}
+			key = "preset:" + r.Preset
+		case len(r.Command) == 0:
+			return Reviewer{}, bad("kind", "kind command needs a preset (claude, codex, gemini) or a command (an argv list)")
+		default:
+			if strings.TrimSpace(r.Command[0]) == "" {
+				return Reviewer{}, bad("command", "command[0] is empty; give the program to run")
+			}
+		}
+		if r.URL != "" {
+			return Reviewer{}, bad("url", "url is for the HTTP kinds (openai, anthropic, gemini), not kind command")
+		}
+	} else {
+		if r.Preset != "" || len(r.Command) > 0 {
+			return Reviewer{}, bad("kind", "kind %s calls the API over HTTP; preset and command are for kind command", kind)
+		}
+		if r.Model == "" {
+			return Reviewer{}, bad("model", "kind %s needs a model, e.g. model: %s", kind, map[string]string{"openai": "gpt-5", "anthropic": "claude-sonnet-4-5", "gemini": "gemini-2.5-pro"}[kind])
+		}
+	}
+	if r.Model != "" && !modelRE.MatchString(r.Model) {
+		return Reviewer{}, bad("model", "model %q must start with a letter or digit and hold only letters, digits and ._:@/+-", r.Model)
+	}
+	if r.URL != "" {
+		u, err := url.Parse(r.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return Reviewer{}, bad("url", "url %q must be an http or https base URL without credentials, query or fragment, e.g. http://127.0.0.1:8080", r.URL)
+		}
+	}
+	vendor := r.Vendor
+	if vendor == "" {
+		vendor = defaultVendor[key]
+	}
+	if vendor == "" {
+		return Reviewer{}, bad("command", "vendor is empty; say who makes the model (anthropic, openai, google, …): the policy counts one vote per vendor")
+	}
+	if !vendorRE.MatchString(vendor) {
+		return Reviewer{}, bad("vendor", "vendor %q must be 1-64 lowercase letters, digits, '.', '_' or '-'", vendor)
+	}
+	keyEnv := r.APIKeyEnv
+	if keyEnv == "" {
+		keyEnv = defaultKeyEnv[key]
+	} else if !envName.MatchString(keyEnv) {
+		return Reviewer{}, bad("apiKeyEnv", "apiKeyEnv %q is not a variable name", keyEnv)
+	}
+	to := DefaultReviewerTimeout
+	if r.Timeout != "" {
+		d, err := time.ParseDuration(r.Timeout)
+		if err != nil || d <= 0 || d > MaxReviewerTimeout {
+			return Reviewer{}, bad("timeout", "timeout %q is not a positive duration up to 1h such as 3m", r.Timeout)
+		}
+		to = d
+	}
+	return Reviewer{Name: r.Name, Vendor: vendor, Kind: kind, Preset: r.Preset, Model: r.Model, Command: r.Command,
+		URL: r.URL, APIKeyEnv: keyEnv, Timeout: to, Line: seqItemLine(doc, "reviewers", i)}, nil
+}
+
+// reviewerLine is the line of key in item i of reviewers, else of the item.
+func reviewerLine(doc *yaml.Node, i int, key string) int {
+	if l := itemFieldLine(doc, "reviewers", i, key); l > 0 {
+		return l
+	}
+	return seqItemLine(doc, "reviewers", i)
+}
+
+// reviewSectionLine is the line of review.key, or of its item i (i ≥ 0),
+// else of review.
+func reviewSectionLine(doc *yaml.Node, key string, i int) int {
+	for k := 0; k+1 < len(doc.Content); k += 2 {
+		if doc.Content[k].Value != "review" {
+			continue
+		}
+		m := doc.Content[k+1]
+		if m.Kind != yaml.MappingNode {
+			return m.Line
+		}
+		for j := 0; j+1 < len(m.Content); j += 2 {
+			if m.Content[j].Value == key {
+				v := m.Content[j+1]
+				if i >= 0 && i < len(v.Content) {
+					return v.Content[i].Line
+				}
+				return m.Content[j].Line
+			}
+		}
+		return m.Line
+	}
+	return 0
 }
 
 func yamlError(file string, err error) error {
@@ -228,10 +460,11 @@ var credentialRE = regexp.MustCompile(`(?i)(token|secret|passw|askpass|credentia
 // are never passed to checks.
 func LooksLikeCredential(name string) bool { return credentialRE.MatchString(name) }
 
-// checkFieldLine finds the line of key in item i of checks, 0 if absent.
-func checkFieldLine(doc *yaml.Node, i int, key string) int {
+// itemFieldLine finds the line of key in item i of the sequence under seqKey,
+// 0 if absent.
+func itemFieldLine(doc *yaml.Node, seqKey string, i int, key string) int {
 	for k := 0; k+1 < len(doc.Content); k += 2 {
-		if doc.Content[k].Value != "checks" {
+		if doc.Content[k].Value != seqKey {
 			continue
 		}
 		seq := doc.Content[k+1]
@@ -289,7 +522,31 @@ const Scaffold = `# git-proof project config. Committed with the project; read f
 #     repeat: 1               # runs per tree; more than one reports flaky tests
 #     env: [GOFLAGS]          # variables passed through beyond the hermetic defaults
 #     network: false          # true lets the check reach the network
+
+# Model reviewers: each gets the same blinded prompt (the redacted contract
+# and the diff, never holdouts) and answers with a verdict and findings that
+# must quote the diff. Reviews are inputs to the policy, never its decision.
+# reviewers:
+#   - name: claude
+#     kind: command           # command | openai | anthropic | gemini
+#     preset: claude          # claude | codex | gemini, or command: [argv...]
+#     model: sonnet
+#     timeout: 3m
+#   - name: gpt
+#     kind: openai            # the HTTP API; url: overrides the base URL
+#     model: gpt-5
+#     apiKeyEnv: OPENAI_API_KEY
+# review:
+#   exclude: [".env*", "**/*.pem"]   # never sent to a reviewer
+#   maxDiffBytes: 1048576
 `
 
 // ValidName reports whether name can name a check.
 func ValidName(name string) bool { return nameRE.MatchString(name) }
+
+// ValidReviewerName reports whether name can name a reviewer.
+func ValidReviewerName(name string) bool { return reviewerNameRE.MatchString(name) }
+
+// ValidModel reports whether model is acceptable as a reviewer's model: it
+// starts with a letter or digit, so a CLI never reads it as an option.
+func ValidModel(model string) bool { return modelRE.MatchString(model) }

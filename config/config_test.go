@@ -126,6 +126,7 @@ func FuzzParse(f *testing.F) {
 		"- a\n",
 		"checks: [\n",
 		"a: &a [x]\nb: [*a, *a]\n",
+		"reviewers:\n  - name: a\n    preset: claude\n  - name: b\n    kind: openai\n    model: m\n    url: http://x\nreview:\n  exclude: [\"*.pem\"]\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -146,6 +147,14 @@ func FuzzParse(f *testing.F) {
 			}
 			seen[c.Name] = true
 		}
+		names := map[string]bool{}
+		for _, r := range cfg.Reviewers {
+			if !reviewerNameRE.MatchString(r.Name) || names[r.Name] || !reviewerKinds[r.Kind] || r.Vendor == "" || r.Timeout <= 0 ||
+				(r.Kind == "command") == (r.Preset == "" && len(r.Command) == 0) || (r.Model != "" && !modelRE.MatchString(r.Model)) {
+				t.Fatalf("Parse accepted an invalid reviewer %+v", r)
+			}
+			names[r.Name] = true
+		}
 	})
 }
 
@@ -161,5 +170,103 @@ func TestLooksLikeCredential(t *testing.T) {
 		if got := LooksLikeCredential(name); got != want {
 			t.Errorf("LooksLikeCredential(%q) = %v; want %v", name, got, want)
 		}
+	}
+}
+
+func TestParseReviewers(t *testing.T) {
+	t.Parallel()
+	src := `reviewers:
+  - name: claude
+    preset: claude
+    model: sonnet
+  - name: gpt
+    kind: openai
+    model: gpt-5
+    url: http://127.0.0.1:8080
+    timeout: 30s
+  - name: local-llm
+    kind: command
+    vendor: meta
+    command: [llm, -m, "{model}", --schema, "{schemaFile}"]
+  - name: gem
+    kind: gemini
+    model: gemini-2.5-pro
+    apiKeyEnv: MY_GEMINI_KEY
+review:
+  exclude: [".env*", "**/*.pem"]
+  maxDiffBytes: 4096
+`
+	cfg, err := Parse(strings.NewReader(src), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Reviewers) != 4 {
+		t.Fatalf("reviewers = %+v", cfg.Reviewers)
+	}
+	c, g, l, gm := cfg.Reviewers[0], cfg.Reviewers[1], cfg.Reviewers[2], cfg.Reviewers[3]
+	if c.Kind != "command" || c.Preset != "claude" || c.Vendor != "anthropic" || c.APIKeyEnv != "ANTHROPIC_API_KEY" || c.Timeout != DefaultReviewerTimeout || c.Line != 2 {
+		t.Errorf("claude = %+v", c)
+	}
+	if g.Kind != "openai" || g.Vendor != "openai" || g.APIKeyEnv != "OPENAI_API_KEY" || g.URL != "http://127.0.0.1:8080" || g.Timeout != 30*time.Second || g.Line != 5 {
+		t.Errorf("gpt = %+v", g)
+	}
+	if l.Vendor != "meta" || len(l.Command) != 5 || l.APIKeyEnv != "" || l.Preset != "" {
+		t.Errorf("local = %+v", l)
+	}
+	if gm.Vendor != "google" || gm.APIKeyEnv != "MY_GEMINI_KEY" {
+		t.Errorf("gemini = %+v", gm)
+	}
+	if len(cfg.Review.Exclude) != 2 || cfg.Review.MaxDiffBytes != 4096 {
+		t.Errorf("review = %+v", cfg.Review)
+	}
+	cfg, err = Parse(strings.NewReader("reviewers:\n  - name: x\n    preset: codex\n"), "c.yaml")
+	if err != nil || cfg.Reviewers[0].Vendor != "openai" || cfg.Reviewers[0].APIKeyEnv != "CODEX_API_KEY" || cfg.Review.MaxDiffBytes != 0 {
+		t.Errorf("codex preset = %+v, %v", cfg, err)
+	}
+}
+
+func TestParseReviewersMalformed(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		src  string
+		line int
+		msg  string
+	}{
+		{"bad name", "reviewers:\n  - name: Claude\n    preset: claude\n", 2, "lowercase"},
+		{"duplicate", "reviewers:\n  - name: a\n    preset: claude\n  - name: a\n    preset: codex\n", 4, "used twice"},
+		{"no kind", "reviewers:\n  - name: a\n", 2, "kind \"\" is not one of"},
+		{"bad kind", "reviewers:\n  - name: a\n    kind: bard\n", 3, "kind \"bard\""},
+		{"bad preset", "reviewers:\n  - name: a\n    preset: copilot\n", 3, "preset \"copilot\""},
+		{"command no argv", "reviewers:\n  - name: a\n    kind: command\n", 3, "needs a preset"},
+		{"preset and command", "reviewers:\n  - name: a\n    preset: claude\n    command: [x]\n", 4, "not both"},
+		{"empty argv0", "reviewers:\n  - name: a\n    vendor: x\n    command: [\"\"]\n", 4, "command[0] is empty"},
+		{"command without vendor", "reviewers:\n  - name: a\n    command: [llm]\n", 3, "vendor is empty"},
+		{"http without model", "reviewers:\n  - name: a\n    kind: openai\n", 2, "needs a model"},
+		{"http with command", "reviewers:\n  - name: a\n    kind: anthropic\n    model: m\n    command: [x]\n", 3, "preset and command are for kind command"},
+		{"url on command", "reviewers:\n  - name: a\n    preset: claude\n    url: http://x\n", 4, "url is for the HTTP kinds"},
+		{"bad url", "reviewers:\n  - name: a\n    kind: openai\n    model: m\n    url: ftp://x\n", 5, "http or https"},
+		{"url with key", "reviewers:\n  - name: a\n    kind: openai\n    model: m\n    url: http://u:p@x\n", 5, "without credentials"},
+		{"option-like model", "reviewers:\n  - name: a\n    preset: claude\n    model: --dangerously-skip-permissions\n", 4, "model \"--dangerously"},
+		{"bad vendor", "reviewers:\n  - name: a\n    preset: claude\n    vendor: Anthropic Inc\n", 4, "vendor \"Anthropic Inc\""},
+		{"bad key env", "reviewers:\n  - name: a\n    preset: claude\n    apiKeyEnv: A-B\n", 4, "not a variable name"},
+		{"bad timeout", "reviewers:\n  - name: a\n    preset: claude\n    timeout: 2h\n", 4, "up to 1h"},
+		{"unknown field", "reviewers:\n  - name: a\n    preset: claude\n    temperature: 0\n", 4, "field temperature not found"},
+		{"bad exclude", "review:\n  exclude:\n    - ok\n    - \"a/[b\"\n", 4, "review.exclude"},
+		{"max diff zero", "review:\n  maxDiffBytes: 0\n", 2, "must be 1 to"},
+		{"unknown review key", "review:\n  providers: [a]\n", 2, "field providers not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse(strings.NewReader(tt.src), "cfg.yaml")
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("Parse(%q) = %v; want a *config.Error", tt.src, err)
+			}
+			if ce.File != "cfg.yaml" || ce.Line != tt.line || !strings.Contains(ce.Msg, tt.msg) {
+				t.Errorf("Parse(%q) = %q (line %d); want line %d with %q", tt.src, err, ce.Line, tt.line, tt.msg)
+			}
+		})
 	}
 }
