@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"time"
 
 	"github.com/git-proof/git-proof/sarif"
@@ -382,4 +383,14 @@ func (c *capture) write(p []byte) {
 		c.line, c.lineCut = c.line[:0], false
 		p = p[i+1:]
 	}
+}
+
+// QuoteArgv quotes argv for `sh -c` so that sh passes every element
+// through exactly, as one argument, with no expansion of any kind.
+func QuoteArgv(argv []string) string {
+	q := make([]string, len(argv))
+	for i, a := range argv {
+		q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return strings.Join(q, " ")
 }

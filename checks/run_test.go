@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -419,5 +420,18 @@ func TestRunEscaped(t *testing.T) {
 	}
 	if o.ExitCode != 0 || !slices.Contains(got.get(), "done") {
 		t.Errorf("exit %d output %q", o.ExitCode, got.get())
+	}
+}
+
+// TestQuoteArgv: sh passes every element through as one argument, exactly.
+func TestQuoteArgv(t *testing.T) {
+	argv := []string{"printf", `%s\n`, "it's", "$HOME", "a b", "`id`", "*", ""}
+	out, err := exec.Command("sh", "-c", "exec "+QuoteArgv(argv)).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "it's\n$HOME\na b\n`id`\n*\n\n"
+	if string(out) != want {
+		t.Errorf("got %q; want %q", out, want)
 	}
 }

@@ -83,6 +83,12 @@ func Summary(p *Predicate, envDigest string) string {
 	if p.HunkCounts.Total > 0 {
 		parts = append(parts, fmt.Sprintf("hunks %d/%d essential", p.HunkCounts.Essential, p.HunkCounts.Total))
 	}
+	if h := p.Contract.Holdouts; h != nil {
+		parts = append(parts, fmt.Sprintf("holdout %d/%d", h.Passed, h.Total))
+	}
+	if r := p.Reviews; r != nil && len(r.Reviewers) > 0 {
+		parts = append(parts, "reviews "+reviewTally(r))
+	}
 	if who := p.Creator.Email; who != "" {
 		parts = append(parts, Sanitize(who))
 	}
@@ -91,6 +97,25 @@ func Summary(p *Predicate, envDigest string) string {
 		parts = append(parts, envDigest[:8])
 	}
 	return strings.Join(parts, " · ")
+}
+
+// reviewTally is "2 approve 1 concerns 1 unavailable", in that order.
+func reviewTally(r *Reviews) string {
+	n := map[string]int{}
+	for _, x := range r.Reviewers {
+		k := x.Verdict
+		if x.Status != "ok" {
+			k = x.Status
+		}
+		n[k]++
+	}
+	var out []string
+	for _, k := range []string{"approve", "concerns", "reject", "unavailable", "skipped"} {
+		if n[k] > 0 {
+			out = append(out, fmt.Sprintf("%d %s", n[k], k))
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // EncodeRecord returns the two lines (summary, envelope) that a writer

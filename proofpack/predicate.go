@@ -29,6 +29,8 @@ type Predicate struct {
 	Repro         Repro        `json:"repro"`
 	Diff          Diff         `json:"diff"`
 	Contract      Contract     `json:"contract"`
+	Reviews       *Reviews     `json:"reviews,omitempty"`
+	Confidence    *Confidence  `json:"confidence,omitempty"`
 	Environment   Environment  `json:"environment"`
 	Checks        []Check      `json:"checks"`
 	Dependencies  Dependencies `json:"dependencies"`
@@ -202,12 +204,163 @@ type Diff struct {
 	Binary    int    `json:"binary"`
 }
 
-// Contract is the spec the change was made against; Status "none" until
-// contracts exist for a run.
+// Contract is the spec the change was made against (`run --contract`);
+// Status "none" when there was none, "used" when there was.
+//
+// SHA256 is over RFC 8785 canonical JSON of the redacted contract (what
+// the implementer and the reviewers saw, holdouts replaced by their
+// commitment), FullSHA256 over the author's contract with its holdouts;
+// the contract package says exactly what each covers.
 type Contract struct {
-	Status     string `json:"status"`
-	SHA256     string `json:"sha256,omitempty"`
-	FullSHA256 string `json:"fullSha256,omitempty"`
+	Status     string             `json:"status"`
+	ID         string             `json:"id,omitempty"`
+	Kind       string             `json:"kind,omitempty"`
+	SHA256     string             `json:"sha256,omitempty"`
+	FullSHA256 string             `json:"fullSha256,omitempty"`
+	Commitment *HoldoutCommitment `json:"commitment,omitempty"`
+	// Salt opens the commitment (hex) when the contract discloses its
+	// holdouts after the run; empty when it never does.
+	Salt  string         `json:"salt,omitempty"`
+	Grade *ContractGrade `json:"grade,omitempty"`
+	// Repro criteria must fail on the base tree and pass on head;
+	// acceptance criteria must pass on head; holdouts ran on a copy of
+	// the head tree with their files dropped in.
+	Repro      []Criterion `json:"repro,omitempty"`
+	Acceptance []Criterion `json:"acceptance,omitempty"`
+	Holdouts   *Holdouts   `json:"holdouts,omitempty"`
+	Scope      *Scope      `json:"scope,omitempty"`
+}
+
+// HoldoutCommitment is sha256(salt ‖ JCS(holdouts)) and their count.
+type HoldoutCommitment struct {
+	Count  int    `json:"count"`
+	SHA256 string `json:"sha256"`
+}
+
+// ContractGrade is the contract's deterministic grade.
+type ContractGrade struct {
+	Grade      string           `json:"grade"` // A–F
+	Score      int              `json:"score"`
+	Max        int              `json:"max"`
+	Dimensions []GradeDimension `json:"dimensions"`
+}
+
+// GradeDimension is one of the grade's named dimensions.
+type GradeDimension struct {
+	Name   string `json:"name"`
+	Points int    `json:"points"`
+	Max    int    `json:"max"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Criterion is the result of one contract check. Status is "pass" when it
+// did what the contract asks (a repro: failed on base and passed on head),
+// "fail" when not, "error" when it could not run.
+type Criterion struct {
+	ID     string        `json:"id"`
+	Status string        `json:"status"`
+	Base   *CriterionRun `json:"base,omitempty"` // repro only
+	Head   *CriterionRun `json:"head,omitempty"`
+	Files  []string      `json:"files,omitempty"` // holdouts: the files dropped in
+	Error  string        `json:"error,omitempty"`
+}
+
+// CriterionRun is one run of a contract check on one tree.
+type CriterionRun struct {
+	ExitCode     int    `json:"exitCode"`
+	Want         int    `json:"want"`
+	TimedOut     bool   `json:"timedOut,omitempty"`
+	DurationMs   int64  `json:"durationMs"`
+	OutputSHA256 string `json:"outputSha256"`
+}
+
+// Holdouts are the hidden criteria's results.
+type Holdouts struct {
+	Total   int         `json:"total"`
+	Passed  int         `json:"passed"`
+	Failed  int         `json:"failed"`
+	Errors  int         `json:"errors"`
+	Results []Criterion `json:"results"`
+	// Network says whether they ran without network ("off") or why not.
+	Network string `json:"network,omitempty"`
+}
+
+// Scope is how the change sits in the contract's scope.
+type Scope struct {
+	Files    int      `json:"files"`
+	MaxFiles int      `json:"maxFiles,omitempty"`
+	Outside  []string `json:"outside"` // changed paths outside allow, or inside deny
+}
+
+// Reviews are the independent model reviews of the change. Every reviewer
+// got the same prompt (PromptSHA256): the redacted contract and the diff,
+// never holdouts, never another reviewer's output. Findings are kept as
+// SARIF 2.1.0, one run per reviewer, by digest (FindingsSHA256).
+type Reviews struct {
+	PromptSHA256   string     `json:"promptSha256"`
+	FindingsSHA256 string     `json:"findingsSha256,omitempty"`
+	Reviewers      []Reviewer `json:"reviewers"`
+	// Secret names what the secret scan found when it kept the prompt
+	// from being sent ("FILE:LINE rule"); reviewers are then skipped.
+	Secret string `json:"secret,omitempty"`
+}
+
+// Reviewer is one reviewer's result. Status is ok, unavailable (Failure
+// says why) or skipped.
+type Reviewer struct {
+	Name       string          `json:"name"`
+	Vendor     string          `json:"vendor"`
+	Kind       string          `json:"kind"`
+	Model      string          `json:"model,omitempty"`     // as configured
+	ModelUsed  string          `json:"modelUsed,omitempty"` // as the response said
+	Status     string          `json:"status"`
+	Failure    *ReviewFailure  `json:"failure,omitempty"`
+	Verdict    string          `json:"verdict,omitempty"` // approve | concerns | reject
+	Counts     map[string]int  `json:"counts,omitempty"`  // kept findings by severity
+	Dropped    int             `json:"dropped,omitempty"` // findings whose evidence is not in the diff
+	Response   string          `json:"responseSha256,omitempty"`
+	Schema     string          `json:"schemaSha256,omitempty"`
+	Findings   string          `json:"findingsSha256,omitempty"`
+	DurationMs int64           `json:"durationMs"`
+	Attempts   int             `json:"attempts,omitempty"`
+	Cached     bool            `json:"cached,omitempty"`
+	Top        []ReviewFinding `json:"top,omitempty"` // the most severe kept findings, at most MaxReviewFindings
+}
+
+// MaxReviewFindings bounds Reviewer.Top.
+const MaxReviewFindings = 10
+
+// ReviewFailure says why a reviewer gave no verdict.
+type ReviewFailure struct {
+	Class     string `json:"class"` // timeout | rate_limit | auth | overloaded | quota | malformed_output | crash | …
+	Transient bool   `json:"transient"`
+	Message   string `json:"message,omitempty"`
+}
+
+// ReviewFinding is one kept finding, as the reviewer stated it (untrusted
+// text: show prints it as the reviewer's words).
+type ReviewFinding struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Severity string `json:"severity"`
+	Category string `json:"category"`
+	Message  string `json:"message"`
+}
+
+// Confidence is a documented score in [0, 1] over the evidence (the
+// confidence package has the formula). It informs people and policy; it
+// never decides.
+type Confidence struct {
+	Score      float64               `json:"score"`
+	Components []ConfidenceComponent `json:"components"`
+}
+
+// ConfidenceComponent is one term of the confidence score.
+type ConfidenceComponent struct {
+	Name   string  `json:"name"`
+	Value  float64 `json:"value"`
+	Weight float64 `json:"weight"`
+	Reason string  `json:"reason,omitempty"`
 }
 
 // Environment records where the checks ran, so a replay can match it.

@@ -194,6 +194,15 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 			fmt.Fprintf(w, "  ! %s\n", q(e))
 		}
 	}
+	showContract(w, s, &p.Contract)
+	showReviews(w, p.Reviews)
+	if cf := p.Confidence; cf != nil {
+		fmt.Fprintf(w, "confidence: %.2f", cf.Score)
+		for _, x := range cf.Components {
+			fmt.Fprintf(w, "; %s %.2f×%.2f", q(x.Name), x.Value, x.Weight)
+		}
+		fmt.Fprintln(w)
+	}
 	if len(p.Checks) == 0 {
 		fmt.Fprintf(w, "checks:   none ran\n")
 	}
@@ -274,6 +283,120 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 		}
 	}
 	showOthers(w, c)
+}
+
+// showContract prints the contract's grade, criteria, holdouts and scope.
+func showContract(w io.Writer, s Style, c *proofpack.Contract) {
+	if c.Status != "used" {
+		return
+	}
+	fmt.Fprintf(w, "contract: %s (%s), sha256 %s, full %s", q(c.ID), q(c.Kind), short(c.SHA256), short(c.FullSHA256))
+	if g := c.Grade; g != nil {
+		fmt.Fprintf(w, ", grade %s (%d/%d)", q(g.Grade), g.Score, g.Max)
+	}
+	fmt.Fprintln(w)
+	if g := c.Grade; g != nil {
+		for _, d := range g.Dimensions {
+			fmt.Fprintf(w, "  %-20s %3d/%-3d %s\n", q(d.Name), d.Points, d.Max, q(d.Reason))
+		}
+	}
+	status := func(st string) string {
+		switch st {
+		case "pass":
+			return s.paint("32", "pass")
+		case "error":
+			return s.paint("31", "error")
+		}
+		return s.paint("31", "fail")
+	}
+	run := func(label string, r *proofpack.CriterionRun) string {
+		if r == nil {
+			return ""
+		}
+		t := ""
+		if r.TimedOut {
+			t = " timed out"
+		}
+		return fmt.Sprintf(" %s exit %d (want %d%s)", label, r.ExitCode, r.Want, t)
+	}
+	for _, x := range c.Repro {
+		fmt.Fprintf(w, "  repro      %-8s %s%s%s %s\n", q(x.ID), status(x.Status), run("base", x.Base), run("head", x.Head), q(x.Error))
+	}
+	for _, x := range c.Acceptance {
+		fmt.Fprintf(w, "  acceptance %-8s %s%s\n", q(x.ID), status(x.Status), run("head", x.Head))
+	}
+	if h := c.Holdouts; h != nil {
+		fmt.Fprintf(w, "  holdouts   %d/%d pass (%d failed, %d errors), network %s\n", h.Passed, h.Total, h.Failed, h.Errors, q(h.Network))
+		for _, x := range h.Results {
+			fmt.Fprintf(w, "    %-8s %s%s %s\n", q(x.ID), status(x.Status), run("head+holdout", x.Head), q(x.Error))
+		}
+	} else if cm := c.Commitment; cm != nil && cm.Count > 0 {
+		fmt.Fprintf(w, "  holdouts   %d committed to, not run\n", cm.Count)
+	}
+	if sc := c.Scope; sc != nil {
+		fmt.Fprintf(w, "  scope      %d file(s)", sc.Files)
+		if sc.MaxFiles > 0 {
+			fmt.Fprintf(w, " of at most %d", sc.MaxFiles)
+		}
+		if len(sc.Outside) > 0 {
+			qs := make([]string, len(sc.Outside))
+			for i, x := range sc.Outside {
+				qs[i] = q(x)
+			}
+			fmt.Fprintf(w, "; outside the scope: %s", strings.Join(qs, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// showReviews prints each reviewer's verdict and its top findings, as the
+// reviewer's words.
+func showReviews(w io.Writer, r *proofpack.Reviews) {
+	if r == nil {
+		return
+	}
+	fmt.Fprintf(w, "reviews:  %d reviewer(s), one prompt (sha256 %s)", len(r.Reviewers), short(r.PromptSHA256))
+	if r.Secret != "" {
+		fmt.Fprintf(w, "; not sent: the secret scan found %s", q(r.Secret))
+	}
+	fmt.Fprintln(w)
+	for _, x := range r.Reviewers {
+		model := x.ModelUsed
+		if model == "" {
+			model = x.Model
+		}
+		switch {
+		case x.Status == "ok":
+			fmt.Fprintf(w, "  %-12s %s (%s, %s): %s", q(x.Name), q(x.Verdict), q(x.Vendor), q(model), countsLine(x.Counts))
+			if x.Dropped > 0 {
+				fmt.Fprintf(w, "; %d finding(s) dropped: their evidence is not in the diff", x.Dropped)
+			}
+			if x.Cached {
+				fmt.Fprintf(w, " (cached)")
+			}
+			fmt.Fprintln(w)
+			for _, f := range x.Top {
+				fmt.Fprintf(w, "    %s %s %s:%d the reviewer says: %s\n", q(f.Severity), q(f.Category), q(f.File), f.Line, q(f.Message))
+			}
+		case x.Failure != nil:
+			fmt.Fprintf(w, "  %-12s %s (%s, %s): %s %s\n", q(x.Name), q(x.Status), q(x.Vendor), q(model), q(x.Failure.Class), q(x.Failure.Message))
+		default:
+			fmt.Fprintf(w, "  %-12s %s (%s, %s)\n", q(x.Name), q(x.Status), q(x.Vendor), q(model))
+		}
+	}
+}
+
+func countsLine(c map[string]int) string {
+	var parts []string
+	for _, k := range []string{"critical", "major", "minor", "info"} {
+		if c[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c[k], k))
+		}
+	}
+	if len(parts) == 0 {
+		return "no findings"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func showOthers(w io.Writer, c *verify.CommitResult) {

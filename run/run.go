@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/git-proof/git-proof/checks"
+	"github.com/git-proof/git-proof/confidence"
 	"github.com/git-proof/git-proof/config"
 	"github.com/git-proof/git-proof/coverage"
 	"github.com/git-proof/git-proof/gitx"
@@ -56,6 +57,13 @@ type Request struct {
 	// MaxRuns candidate trees (0: DefaultMaxRuns).
 	Minimize bool
 	MaxRuns  int
+	// Contract, when not nil, is the spec the change was made against
+	// (LoadContract): its criteria and holdouts run, its grade and scope
+	// are recorded.
+	Contract *LoadedContract
+	// NoReview skips the reviewers the base commit's .proof/config.yaml
+	// lists.
+	NoReview bool
 }
 
 // NamedCheck is an ad-hoc check given on the command line.
@@ -183,23 +191,58 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 		API:           api,
 	}
 
-	if len(specs) > 0 {
-		tr, err := newTreeRunner(ctx, repo, req, head, specs, progress)
+	// Reviewers come from the base commit's config, never from the change
+	// under review: its author would otherwise choose where the prompt
+	// and the API key go (url, command, apiKeyEnv).
+	var reviews *reviewJob
+	if base.Commit != "" && !req.NoReview {
+		rcfg, err := readConfig(ctx, repo, base.Commit)
 		if err != nil {
+			return nil, fmt.Errorf("reviewers: %w", err)
+		}
+		if len(rcfg.Reviewers) > 0 {
+			progress(fmt.Sprintf("asking %d reviewer(s)", len(rcfg.Reviewers)))
+			if reviews, err = startReviews(ctx, repo, rcfg, req, base.Tree, head.Tree); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var tr *treeRunner
+	var baseJob, headJob treeJob
+	if len(specs) > 0 || req.Contract != nil {
+		if tr, err = newTreeRunner(ctx, repo, req, head, specs, progress); err != nil {
 			return nil, err
 		}
 		p.Environment.Network, p.Environment.Passed, p.Environment.SourceDateEpoch = tr.record()
-		// Base first, then repro (base's code: it reuses what base built
-		// in the same worktree), then head. Base and repro run with the
-		// base commit's time, so amending the fix leaves their cached
-		// results valid.
+		// Base and repro run with the base commit's time, so amending the
+		// fix leaves their cached results valid.
 		baseEpoch := tr.epoch
 		if base.Commit != "" {
 			if t, err := repo.CommitTime(ctx, base.Commit); err == nil {
 				baseEpoch = t
 			}
 		}
-		trees := []treeJob{{"base", base.Tree, baseEpoch}, {"repro", repro, baseEpoch}, {"head", head.Tree, tr.epoch}}
+		baseJob, headJob = treeJob{"base", base.Tree, baseEpoch}, treeJob{"head", head.Tree, tr.epoch}
+	}
+	if req.Contract != nil {
+		pc, err := req.Contract.record()
+		if err != nil {
+			return nil, err
+		}
+		paths := make([]string, len(entries))
+		for i, e := range entries {
+			paths[i] = e.Path
+		}
+		reproJob := treeJob{"repro", repro, baseJob.epoch}
+		if err := runContract(ctx, tr, req.Contract, reproJob, headJob, paths, &pc); err != nil {
+			return nil, err
+		}
+		p.Contract = pc
+	}
+	if len(specs) > 0 {
+		// Base first, then repro (base's code: it reuses what base built
+		// in the same worktree), then head.
+		trees := []treeJob{baseJob, {"repro", repro, baseJob.epoch}, headJob}
 		outcomes, err := tr.run(ctx, trees)
 		if err != nil {
 			return nil, err
@@ -252,6 +295,14 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 		in.Dependencies = &risk.DepSummary{Added: direct[0], Removed: direct[1], Changed: direct[2]}
 	}
 	p.Risk = risk.Score(in, riskConfig(cfg))
+	if reviews != nil {
+		progress("waiting for the reviewers")
+		if p.Reviews, err = reviews.wait(ctx, repo.CommonDir()); err != nil {
+			return nil, err
+		}
+	}
+	conf := confidence.Compute(p)
+	p.Confidence = &conf
 	p.Normalize()
 
 	dec, err := decide(ctx, req.Policy, p, head, req.Signer != nil)

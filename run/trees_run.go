@@ -138,24 +138,57 @@ func (tr *treeRunner) runTree(ctx context.Context, tj treeJob) (*treeOutcome, er
 	if missing == 0 {
 		return out, nil
 	}
-	tr.progress(fmt.Sprintf("[%s] checking out tree %s", tj.label, tj.tree[:12]))
-	dir, homeDir, done, err := tr.worktree(ctx, tj)
+	var run []spec
+	var at []int
+	for i, s := range tr.specs {
+		if out.outs[i] == nil {
+			run = append(run, s)
+			at = append(at, i)
+		}
+	}
+	outs, wall, cpu, err := tr.execute(ctx, tj, run, nil, start)
+	out.wall, out.cpu = wall, cpu
 	if err != nil {
 		return nil, err
 	}
+	for k, i := range at {
+		tr.cache.put(keys[i], outs[k])
+		out.outs[i] = outs[k]
+	}
+	return out, nil
+}
+
+// runSpecs runs specs on tj's tree, none from the cache nor into it;
+// prepare, if not nil, may change the worktree before they run.
+func (tr *treeRunner) runSpecs(ctx context.Context, tj treeJob, specs []spec, prepare func(dir string) error) ([]*checks.Outcome, error) {
+	outs, _, _, err := tr.execute(ctx, tj, specs, prepare, time.Now())
+	return outs, err
+}
+
+// execute checks tj's tree out and runs specs there, each with an empty
+// HOME, the hermetic environment and, unless it asks for the network,
+// in a network namespace of its own. wall and cpu are what the checks took.
+func (tr *treeRunner) execute(ctx context.Context, tj treeJob, specs []spec, prepare func(dir string) error, start time.Time) (outs []*checks.Outcome, wall, cpu time.Duration, err error) {
+	tr.progress(fmt.Sprintf("[%s] checking out tree %s", tj.label, tj.tree[:12]))
+	dir, homeDir, done, err := tr.worktree(ctx, tj)
+	if err != nil {
+		return nil, 0, 0, err
+	}
 	defer done()
-	for i, s := range tr.specs {
-		if out.outs[i] != nil {
-			continue
+	if prepare != nil {
+		if err := prepare(dir); err != nil {
+			return nil, 0, 0, fmt.Errorf("[%s] %w", tj.label, err)
 		}
+	}
+	for _, s := range specs {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, wall, cpu, err
 		}
 		t0 := time.Now()
 		tr.progress(fmt.Sprintf("[%s] %s: %s", tj.label, s.Name, s.Command))
 		home, err := homeDir()
 		if err != nil {
-			return nil, fmt.Errorf("[%s] check %s: %w", tj.label, s.Name, err)
+			return nil, wall, cpu, fmt.Errorf("[%s] check %s: %w", tj.label, s.Name, err)
 		}
 		env, _ := tr.env(s, home, tj.epoch)
 		opts := checks.RunOptions{Dir: dir, Env: env}
@@ -163,18 +196,17 @@ func (tr *treeRunner) runTree(ctx context.Context, tj treeJob) (*treeOutcome, er
 			opts.NetnsHelper = tr.netns
 		}
 		o, err := checks.RunRepeated(ctx, s.Spec, opts)
-		out.wall += time.Since(t0)
+		wall += time.Since(t0)
 		if o != nil {
-			out.cpu += o.CPU
+			cpu += o.CPU
 		}
 		if err != nil {
-			return nil, fmt.Errorf("[%s] check %s: %w", tj.label, s.Name, err)
+			return nil, wall, cpu, fmt.Errorf("[%s] check %s: %w", tj.label, s.Name, err)
 		}
-		tr.cache.put(keys[i], o)
-		out.outs[i] = o
+		outs = append(outs, o)
 		tr.progress(fmt.Sprintf("[%s] %s: exit %d in %s (total %s)", tj.label, s.Name, o.ExitCode, elapsed(t0), elapsed(start)))
 	}
-	return out, nil
+	return outs, wall, cpu, nil
 }
 
 // worktree checks tj's tree out: a pooled worktree, released when done,

@@ -19,6 +19,13 @@ type Settings struct {
 	AllowedSignersFile   string
 	AllowedSignersSource string
 
+	// HoldoutsDir (proof.holdoutsDir) is where contracts' holdouts files
+	// live, <id>.yaml, outside the repository.
+	HoldoutsDir string
+	// ContractMinGrade (proof.contractMinGrade, default C) is the grade
+	// below which `contract check` exits 1.
+	ContractMinGrade string
+
 	// UserName and UserEmail are filled by Identity, for the commands that
 	// record who ran them (a server hook has no use for them).
 	UserName, UserEmail string
@@ -36,7 +43,7 @@ var (
 
 // Load reads the settings of repo.
 func Load(ctx context.Context, repo *gitx.Repo) (*Settings, error) {
-	s := &Settings{SSHProgram: "ssh-keygen"}
+	s := &Settings{SSHProgram: "ssh-keygen", ContractMinGrade: "C"}
 	get := func(key string, path bool) (string, error) {
 		var v string
 		var ok bool
@@ -70,6 +77,16 @@ func Load(ctx context.Context, repo *gitx.Repo) (*Settings, error) {
 		} else if k != "" && strings.EqualFold(format, "ssh") {
 			s.SigningKey, s.SigningKeySource = expandKey(ctx, repo, k, "user.signingkey"), "user.signingkey"
 		}
+	}
+	if d, err := get("proof.holdoutsDir", true); err != nil {
+		return nil, err
+	} else {
+		s.HoldoutsDir = d
+	}
+	if g, err := get("proof.contractMinGrade", false); err != nil {
+		return nil, err
+	} else if g != "" {
+		s.ContractMinGrade = g
 	}
 	if f, err := get("proof.allowedSignersFile", true); err != nil {
 		return nil, err

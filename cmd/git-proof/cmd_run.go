@@ -56,6 +56,9 @@ func runFlags(withMinimize bool) []cli.Flag {
 		&cli.BoolFlag{Name: "fresh", Usage: "use temporary worktrees, removed afterwards, instead of reusable ones"},
 		&cli.BoolFlag{Name: "unsigned", Usage: "record without a signature (policy sends it to REVIEW; verify refuses it)"},
 		&cli.BoolFlag{Name: "json", Usage: "print the recorded predicate as JSON"},
+		&cli.StringFlag{Name: "contract", Usage: "the contract `FILE` the change was made against (see git proof contract)"},
+		&cli.StringFlag{Name: "holdouts", Usage: "the holdouts `FILE` of a redacted contract (default: proof.holdoutsDir/<id>.yaml)"},
+		&cli.BoolFlag{Name: "no-review", Usage: "do not ask the reviewers .proof/config.yaml lists"},
 		&cli.IntFlag{Name: "max-runs", Usage: "minimize checks at most `N` candidate trees", Value: run.DefaultMaxRuns},
 	}
 	if withMinimize {
@@ -120,8 +123,17 @@ func runAction(c *cli.Context, minimize bool) error {
 	if c.Int("jobs") < 0 {
 		return usageErr("--jobs must be 1 or more")
 	}
+	var lc *run.LoadedContract
+	if path := c.String("contract"); path != "" {
+		if lc, err = run.LoadContract(ctx, repo, run.ContractRequest{Path: path, Holdouts: c.String("holdouts"), HoldoutsDir: st.HoldoutsDir}); err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+	} else if c.String("holdouts") != "" {
+		return usageErr("--holdouts needs --contract")
+	}
 	helper, _ := os.Executable()
 	res, err := run.Run(ctx, repo, run.Request{
+		Contract: lc, NoReview: c.Bool("no-review"),
 		Rev: c.Args().First(), Base: c.String("base"), Tests: c.StringSlice("test"), Checks: named,
 		Jobs: c.Int("jobs"), NoCache: c.Bool("no-cache"), Fresh: c.Bool("fresh"), NetnsHelper: helper,
 		Minimize: minimize, MaxRuns: c.Int("max-runs"),

@@ -101,6 +101,7 @@ Settings live in git config (proof.signingKey, proof.allowedSignersFile) and in 
 			showCommand(),
 			verifyCommand(),
 			minimizeCommand(),
+			contractCommand(),
 			policyCommand(),
 			approveCommand(),
 			pushCommand(),

@@ -212,3 +212,67 @@ review contains msg if {
 	count(unneeded) > 0
 	msg := sprintf("%d hunk(s) are not needed for the fixed tests to pass (git proof minimize): %s", [count(unneeded), concat(", ", unneeded)])
 }
+
+# Contracts (run --contract): the hidden holdouts, the repro and the
+# acceptance criteria are checks the code must pass; a failure of any is
+# a BLOCK. A change outside the contract's scope, or a contract too weak
+# to grade C, needs a person.
+contract := object.get(input, ["proofpack", "contract"], {})
+
+deny contains msg if {
+	some h in object.get(contract, ["holdouts", "results"], [])
+	h.status != "pass"
+	msg := sprintf("holdout %s %s: the change does not meet a criterion it was not shown", [h.id, criterion_state(h)])
+}
+
+deny contains msg if {
+	some c in object.get(contract, "repro", [])
+	c.status != "pass"
+	msg := sprintf("contract repro %s %s: it must fail on the base tree and pass on head", [c.id, criterion_state(c)])
+}
+
+deny contains msg if {
+	some c in object.get(contract, "acceptance", [])
+	c.status != "pass"
+	msg := sprintf("contract acceptance criterion %s %s", [c.id, criterion_state(c)])
+}
+
+criterion_state(c) := "could not run" if c.status == "error"
+
+criterion_state(c) := "failed" if c.status != "error"
+
+review contains msg if {
+	outside := object.get(contract, ["scope", "outside"], [])
+	count(outside) > 0
+	msg := sprintf("%d changed file(s) outside the contract's scope: %s", [count(outside), concat(", ", outside)])
+}
+
+review contains msg if {
+	s := object.get(contract, "scope", {})
+	s.maxFiles > 0
+	s.files > s.maxFiles
+	msg := sprintf("the change touches %d files; the contract allows at most %d", [s.files, s.maxFiles])
+}
+
+review contains msg if {
+	g := object.get(contract, ["grade", "grade"], "")
+	g in {"D", "E", "F"}
+	msg := sprintf("the contract grades %s (below C): run git proof contract check and strengthen it", [g])
+}
+
+# Reviews are evidence, never the decision: a reviewer that rejects sends
+# the change to a person; an approval overrides nothing.
+review contains msg if {
+	some r in object.get(input, ["proofpack", "reviews", "reviewers"], [])
+	r.status == "ok"
+	r.verdict == "reject"
+	msg := sprintf("reviewer %s (%s) rejects the change: see git proof show", [r.name, object.get(r, "modelUsed", r.model)])
+}
+
+review contains msg if {
+	some r in object.get(input, ["proofpack", "reviews", "reviewers"], [])
+	r.status == "ok"
+	n := object.get(r, ["counts", "critical"], 0)
+	n > 0
+	msg := sprintf("reviewer %s reports %d critical finding(s): see git proof show", [r.name, n])
+}

@@ -181,3 +181,77 @@ test_unneeded_hunks_review if {
 	ok := object.union(h, {"necessary": true})
 	proof.decision == "AUTO_OK" with input as {"proofpack": {"checks": [check({})], "hunks": [ok]}, "signer": signed}
 }
+
+# --- contracts and reviews ---
+
+good_contract := {
+	"status": "used",
+	"repro": [{"id": "R1", "status": "pass"}],
+	"acceptance": [{"id": "AC1", "status": "pass"}],
+	"holdouts": {"total": 1, "passed": 1, "results": [{"id": "H1", "status": "pass"}]},
+	"scope": {"files": 1, "maxFiles": 3, "outside": []},
+	"grade": {"grade": "A"},
+}
+
+good := {"checks": [check({})]}
+
+with_contract(c) := object.union(good, {"contract": c})
+
+test_contract_all_pass_auto_ok if {
+	proof.decision == "AUTO_OK" with input as {"proofpack": with_contract(good_contract), "signer": signed}
+}
+
+test_failed_holdout_blocks if {
+	c := object.union(good_contract, {"holdouts": {"total": 1, "passed": 0, "failed": 1, "results": [{"id": "H1", "status": "fail"}]}})
+	proof.decision == "BLOCK" with input as {"proofpack": with_contract(c), "signer": signed}
+	some m in proof.deny with input as {"proofpack": with_contract(c), "signer": signed}
+	contains(m, "holdout H1 failed")
+}
+
+test_holdout_error_blocks if {
+	c := object.union(good_contract, {"holdouts": {"total": 1, "errors": 1, "results": [{"id": "H1", "status": "error"}]}})
+	proof.decision == "BLOCK" with input as {"proofpack": with_contract(c), "signer": signed}
+}
+
+test_failed_repro_blocks if {
+	c := object.union(good_contract, {"repro": [{"id": "R1", "status": "fail"}]})
+	proof.decision == "BLOCK" with input as {"proofpack": with_contract(c), "signer": signed}
+}
+
+test_failed_acceptance_blocks if {
+	c := object.union(good_contract, {"acceptance": [{"id": "AC1", "status": "fail"}]})
+	proof.decision == "BLOCK" with input as {"proofpack": with_contract(c), "signer": signed}
+}
+
+test_out_of_scope_reviews if {
+	c := object.union(good_contract, {"scope": {"files": 2, "maxFiles": 3, "outside": ["go.mod"]}})
+	proof.decision == "REVIEW" with input as {"proofpack": with_contract(c), "signer": signed}
+}
+
+test_too_many_files_reviews if {
+	c := object.union(good_contract, {"scope": {"files": 5, "maxFiles": 3, "outside": []}})
+	proof.decision == "REVIEW" with input as {"proofpack": with_contract(c), "signer": signed}
+}
+
+test_weak_contract_reviews if {
+	c := object.union(good_contract, {"grade": {"grade": "D"}})
+	proof.decision == "REVIEW" with input as {"proofpack": with_contract(c), "signer": signed}
+}
+
+test_reviewer_reject_reviews if {
+	p := object.union(good, {"reviews": {"reviewers": [{"name": "a", "status": "ok", "verdict": "reject", "model": "m"}]}})
+	proof.decision == "REVIEW" with input as {"proofpack": p, "signer": signed}
+}
+
+test_reviewer_approval_overrides_nothing if {
+	p := object.union(good, {
+		"checks": [check({"regressed": ["m.TestOld"], "counts": {"fixed": 1, "regressed": 1, "added": 1, "removed": 0}})],
+		"reviews": {"reviewers": [{"name": "a", "status": "ok", "verdict": "approve"}, {"name": "b", "status": "ok", "verdict": "approve"}]},
+	})
+	proof.decision == "BLOCK" with input as {"proofpack": p, "signer": signed}
+}
+
+test_unavailable_reviewer_changes_nothing if {
+	p := object.union(good, {"reviews": {"reviewers": [{"name": "a", "status": "unavailable", "failure": {"class": "timeout"}}]}})
+	proof.decision == "AUTO_OK" with input as {"proofpack": p, "signer": signed}
+}
