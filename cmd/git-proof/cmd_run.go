@@ -58,7 +58,7 @@ func runFlags(withMinimize bool) []cli.Flag {
 		&cli.BoolFlag{Name: "json", Usage: "print the recorded predicate as JSON"},
 		&cli.StringFlag{Name: "contract", Usage: "the contract `FILE` the change was made against (see git proof contract)"},
 		&cli.StringFlag{Name: "holdouts", Usage: "the holdouts `FILE` of a redacted contract (default: proof.holdoutsDir/<id>.yaml)"},
-		&cli.BoolFlag{Name: "no-review", Usage: "do not ask the reviewers .proof/config.yaml lists"},
+		&cli.BoolFlag{Name: "no-review", Usage: "do not ask the reviewers the base commit's .proof/config.yaml lists"},
 		&cli.IntFlag{Name: "max-runs", Usage: "minimize checks at most `N` candidate trees", Value: run.DefaultMaxRuns},
 	}
 	if withMinimize {
