@@ -216,22 +216,28 @@ review contains msg if {
 # Contracts (run --contract): the hidden holdouts, the repro and the
 # acceptance criteria are checks the code must pass; a failure of any is
 # a BLOCK. A change outside the contract's scope, or a contract too weak
-# to grade C, needs a person.
+# to grade C, needs a person. (Every rule starts with contract_used, so a
+# record without a contract costs one comparison.)
 contract := object.get(input, ["proofpack", "contract"], {})
 
+contract_used if contract.status == "used"
+
 deny contains msg if {
+	contract_used
 	some h in object.get(contract, ["holdouts", "results"], [])
 	h.status != "pass"
 	msg := sprintf("holdout %s %s: the change does not meet a criterion it was not shown", [h.id, criterion_state(h)])
 }
 
 deny contains msg if {
+	contract_used
 	some c in object.get(contract, "repro", [])
 	c.status != "pass"
 	msg := sprintf("contract repro %s %s: it must fail on the base tree and pass on head", [c.id, criterion_state(c)])
 }
 
 deny contains msg if {
+	contract_used
 	some c in object.get(contract, "acceptance", [])
 	c.status != "pass"
 	msg := sprintf("contract acceptance criterion %s %s", [c.id, criterion_state(c)])
@@ -242,12 +248,14 @@ criterion_state(c) := "could not run" if c.status == "error"
 criterion_state(c) := "failed" if c.status != "error"
 
 review contains msg if {
+	contract_used
 	outside := object.get(contract, ["scope", "outside"], [])
 	count(outside) > 0
 	msg := sprintf("%d changed file(s) outside the contract's scope: %s", [count(outside), concat(", ", outside)])
 }
 
 review contains msg if {
+	contract_used
 	s := object.get(contract, "scope", {})
 	s.maxFiles > 0
 	s.files > s.maxFiles
@@ -255,6 +263,7 @@ review contains msg if {
 }
 
 review contains msg if {
+	contract_used
 	g := object.get(contract, ["grade", "grade"], "")
 	g in {"D", "E", "F"}
 	msg := sprintf("the contract grades %s (below C): run git proof contract check and strengthen it", [g])
@@ -262,15 +271,17 @@ review contains msg if {
 
 # Reviews are evidence, never the decision: a reviewer that rejects sends
 # the change to a person; an approval overrides nothing.
+reviewers := object.get(input, ["proofpack", "reviews", "reviewers"], [])
+
 review contains msg if {
-	some r in object.get(input, ["proofpack", "reviews", "reviewers"], [])
+	some r in reviewers
 	r.status == "ok"
 	r.verdict == "reject"
 	msg := sprintf("reviewer %s (%s) rejects the change: see git proof show", [r.name, object.get(r, "modelUsed", r.model)])
 }
 
 review contains msg if {
-	some r in object.get(input, ["proofpack", "reviews", "reviewers"], [])
+	some r in reviewers
 	r.status == "ok"
 	n := object.get(r, ["counts", "critical"], 0)
 	n > 0
