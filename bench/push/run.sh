@@ -33,6 +33,7 @@
 # Output: a markdown report on stdout and in bench/out/push.md; per-push logs
 # in bench/out/push/runs/.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 N=${N:-1000}
 RUNS=${RUNS:-7}
@@ -61,19 +62,6 @@ mkdir -p "$LOGS" "$SRV"
 say() { printf '== %s\n' "$*" >&2; }
 die() { printf 'push/run.sh: %s\n' "$*" >&2; exit 1; }
 ((N >= 2)) || die "N must be at least 2"
-
-# Busy CPU seconds of the whole machine so far (as in bench/verify/run.sh).
-clk_tck=$(getconf CLK_TCK 2>/dev/null || echo 100)
-busy_cpu() {
-	if [[ -r /proc/stat ]]; then
-		awk -v hz="$clk_tck" '$1=="cpu"{printf "%.3f\n", ($2+$3+$4+$7+$8+$9)/hz; exit}' /proc/stat
-	else
-		echo 0
-	fi
-}
-median() { sort -g | awk '{v[NR]=$1} END{if(NR==0){print "nan"; exit} if(NR%2){print v[(NR+1)/2]} else {printf "%.6g\n", (v[NR/2]+v[NR/2+1])/2}}'; }
-minmax() { sort -g | awk 'NR==1{lo=$1} {hi=$1} END{printf "%s–%s", lo, hi}'; }
-calc() { awk "BEGIN{printf \"$1\", $2}"; }
 
 # --- build -------------------------------------------------------------------
 say "build (go build)"
@@ -190,7 +178,6 @@ grep -q "remote: git-proof: refused refs/heads/main: 1 of 2 new commits lack a v
 
 # --- timed pushes ------------------------------------------------------------
 TIMEFORMAT='%3R %3U %3S'
-ncpu=$(nproc 2>/dev/null || echo 1)
 
 # timed NAME I SERVER REFSPEC... : push into SERVER; the push's output goes to
 # $LOGS/NAME-I.out and .err; .time gets "wall user sys other quiet", where

@@ -20,6 +20,7 @@
 # over 10,000 commits takes ~2 minutes (two ssh-keygen processes per commit),
 # which is why GIT_RUNS defaults to 2.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 N=${N:-10000}
 PROOF_RUNS=${PROOF_RUNS:-7}
@@ -39,20 +40,6 @@ mkdir -p "$LOGS"
 
 say() { printf '== %s\n' "$*" >&2; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
-
-# Busy CPU seconds of the whole machine so far (user+nice+system+irq+softirq+
-# steal), to tell how much CPU other processes took during a timed run.
-clk_tck=$(getconf CLK_TCK 2>/dev/null || echo 100)
-busy_cpu() {
-	if [[ -r /proc/stat ]]; then
-		awk -v hz="$clk_tck" '$1=="cpu"{printf "%.3f\n", ($2+$3+$4+$7+$8+$9)/hz; exit}' /proc/stat
-	else
-		echo 0
-	fi
-}
-
-median() { sort -g | awk '{v[NR]=$1} END{if(NR==0){print "nan"; exit} if(NR%2){print v[(NR+1)/2]} else {printf "%.6g\n", (v[NR/2]+v[NR/2+1])/2}}'; }
-minmax() { sort -g | awk 'NR==1{lo=$1} {hi=$1} END{printf "%s–%s", lo, hi}'; }
 
 # --- build -------------------------------------------------------------------
 say "build (go build)"
@@ -112,7 +99,6 @@ GIT_CMD=(git log --show-signature main)
 # medians. Noisy git-proof runs (2 s each) are repeated, up to 3×PROOF_RUNS
 # attempts in all; a noisy git run (~90 s) is repeated at most GIT_RETRIES times.
 TIMEFORMAT='%3R %3U %3S'
-ncpu=$(nproc 2>/dev/null || echo 1)
 say "time: ${PROOF_CMD[*]} ×$PROOF_RUNS, ${GIT_CMD[*]} ×$GIT_RUNS (interleaved)"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 # One warm-up of each side (page cache, binary), not timed.
@@ -192,7 +178,6 @@ st_pol=$(stage policy)
 # "timings: 10000 commits in 2.096s (4770 commits/s)": Verify's own wall.
 inner=$(cat "${errs[@]}" | awk '$1=="timings:"{v=$5; if(v ~ /ms$/){sub(/ms$/,"",v); v=v/1000} else {sub(/s$/,"",v)} print v}' | median)
 
-calc() { awk "BEGIN{printf \"$1\", $2}"; }
 proof_rate=$(calc '%.0f' "$N/$proof_wall")
 git_rate=$(calc '%.1f' "$N/$git_wall")
 inner_rate=$(calc '%.0f' "$N/$inner")
