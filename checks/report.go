@@ -11,6 +11,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/git-proof/git-proof/checks/junit"
 	"github.com/git-proof/git-proof/checks/tap"
+	"github.com/git-proof/git-proof/checks/testcase"
 	"github.com/git-proof/git-proof/sarif"
 )
 
@@ -84,51 +85,30 @@ func readRegular(path string, limit int) ([]byte, error) {
 // one report per slice; results of several reports merge, the worst
 // status of an ID winning.
 func parseReports(format string, reports [][]byte) ([]Result, error) {
-	worst := map[string]Status{}
+	var all []testcase.Case
 	for _, r := range reports {
-		var cases []Result
+		var cases []testcase.Case
+		var err error
 		switch format {
 		case FormatJUnit:
-			cs, err := junit.Parse(bytes.NewReader(r))
-			if err != nil {
+			if cases, err = junit.Parse(bytes.NewReader(r)); err != nil {
 				return nil, fmt.Errorf("junit report: %w", err)
 			}
-			for _, c := range cs {
-				cases = append(cases, Result{ID: c.ID, Status: Status(c.Status)})
-			}
 		case FormatTAP:
-			cs, err := tap.Parse(bytes.NewReader(r))
-			if err != nil {
+			if cases, err = tap.Parse(bytes.NewReader(r)); err != nil {
 				return nil, fmt.Errorf("tap report: %w", err)
-			}
-			for _, c := range cs {
-				cases = append(cases, Result{ID: c.ID, Status: Status(c.Status)})
 			}
 		default:
 			return nil, fmt.Errorf("unknown report format %q", format)
 		}
-		for _, c := range cases {
-			if prev, ok := worst[c.ID]; !ok || severity(c.Status) > severity(prev) {
-				worst[c.ID] = c.Status
-			}
-		}
+		all = append(all, cases...)
 	}
-	out := make([]Result, 0, len(worst))
-	for id, st := range worst {
-		out = append(out, Result{ID: id, Status: st})
+	merged := testcase.Merge(all)
+	out := make([]Result, len(merged))
+	for i, c := range merged {
+		out[i] = Result{ID: c.ID, Status: c.Status}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
-}
-
-func severity(s Status) int {
-	switch s {
-	case StatusFail:
-		return 2
-	case StatusSkip:
-		return 1
-	}
-	return 0
 }
 
 // parseFindings reads SARIF reports (or, when a check's output is `go vet`

@@ -1,13 +1,16 @@
 package checks
 
-// Status is the outcome of one named result.
-type Status string
+import "github.com/git-proof/git-proof/checks/testcase"
+
+// Status is the outcome of one named result: the same model the report
+// parsers (junit, tap) use.
+type Status = testcase.Status
 
 // The statuses a result can have.
 const (
-	StatusPass Status = "pass"
-	StatusFail Status = "fail"
-	StatusSkip Status = "skip"
+	StatusPass = testcase.StatusPass
+	StatusFail = testcase.StatusFail
+	StatusSkip = testcase.StatusSkip
 )
 
 // Result is one named test result: a Go test or subtest

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/git-proof/git-proof/checks/testcase"
 )
 
 // Parse reads one JUnit XML report: one <testsuites> or <testsuite>
@@ -24,7 +26,7 @@ func Parse(r io.Reader) ([]Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	return merge(cs), nil
+	return testcase.Merge(cs), nil
 }
 
 // ParseFiles reads the report files at paths (a glob's matches) and merges
@@ -44,7 +46,7 @@ func ParseFiles(paths []string) ([]Case, error) {
 		}
 		all = append(all, cs...)
 	}
-	return merge(all), nil
+	return testcase.Merge(all), nil
 }
 
 func parseFile(path string, before int) ([]Case, error) {
@@ -98,7 +100,7 @@ type openCase struct {
 
 func parse(r io.Reader, before int) ([]Case, error) {
 	p := &parser{
-		dec:    xml.NewDecoder(&limitedReader{r: r, n: MaxReportBytes}),
+		dec:    xml.NewDecoder(testcase.LimitReader(r, MaxReportBytes, ErrTooLarge)),
 		before: before,
 	}
 	p.dec.CharsetReader = charsetReader
@@ -248,7 +250,7 @@ func (c *openCase) result() Case {
 			out.Message = strings.TrimSpace("TODO " + strings.TrimSpace(c.skipMsg))
 		}
 	}
-	out.Message = cutUTF8(strings.TrimSpace(out.Message), MaxMessageBytes)
+	out.Message = testcase.CutUTF8(strings.TrimSpace(out.Message), MaxMessageBytes)
 	return out
 }
 

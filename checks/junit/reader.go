@@ -7,28 +7,6 @@ import (
 	"unicode/utf8"
 )
 
-// limitedReader reads at most n bytes from r and fails with ErrTooLarge if
-// r holds more.
-type limitedReader struct {
-	r io.Reader
-	n int64
-}
-
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.n < 0 {
-		return 0, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxReportBytes)
-	}
-	if int64(len(p)) > l.n+1 {
-		p = p[:l.n+1] // one byte more than allowed tells "too large" from EOF
-	}
-	n, err := l.r.Read(p)
-	l.n -= int64(n)
-	if l.n < 0 {
-		return n - 1, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxReportBytes)
-	}
-	return n, err
-}
-
 // charsetReader lets the decoder read the few non-UTF-8 encodings a JUnit
 // writer may declare: ASCII (a subset of UTF-8) and Latin-1.
 func charsetReader(charset string, input io.Reader) (io.Reader, error) {

@@ -1,11 +1,10 @@
 package tap
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/git-proof/git-proof/checks/testcase"
 )
 
 // idSep joins the names of a subtest's parents and its own.
@@ -47,24 +46,5 @@ func (s *idSet) unique(id string) string {
 	return out
 }
 
-// capID cuts an ID longer than MaxIDBytes and ends it with a digest of the
-// whole, so that two long IDs that share a prefix stay apart.
-func capID(id string) string {
-	if len(id) <= MaxIDBytes {
-		return id
-	}
-	sum := sha256.Sum256([]byte(id))
-	suffix := "…" + hex.EncodeToString(sum[:8])
-	return cutUTF8(id, MaxIDBytes-len(suffix)) + suffix
-}
-
-// cutUTF8 cuts s to at most n bytes without splitting a character.
-func cutUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
+// capID cuts an ID to MaxIDBytes (see testcase.CapID).
+func capID(id string) string { return testcase.CapID(id, MaxIDBytes) }

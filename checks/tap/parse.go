@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/git-proof/git-proof/checks/testcase"
 )
 
 // Parse reads one TAP 13 or 14 stream and returns its test points, subtests
@@ -74,7 +76,7 @@ type parser struct {
 
 // read feeds the lines of r to the parser and checks the end of the stream.
 func (p *parser) read(r io.Reader) error {
-	br := bufio.NewReaderSize(&limitedReader{r: r, n: MaxReportBytes}, 64<<10)
+	br := bufio.NewReaderSize(testcase.LimitReader(r, MaxReportBytes, ErrTooLarge), 64<<10)
 	var long []byte   // a line longer than br's buffer, being assembled
 	overlong := false // the current line passed MaxLineBytes and is dropped
 	for {
@@ -377,7 +379,8 @@ func (p *parser) cases() []Case {
 		}
 	}
 	walk(points, "")
-	return sortCases(out)
+	// IDs are unique by construction: Merge only sorts.
+	return testcase.Merge(out)
 }
 
 func (pt *point) result(id string) Case {
@@ -390,7 +393,7 @@ func (pt *point) result(id string) Case {
 	case pt.status == StatusFail:
 		c.Message = pt.msg
 	}
-	c.Message = cutUTF8(strings.ToValidUTF8(strings.TrimSpace(c.Message), "\uFFFD"), MaxMessageBytes)
+	c.Message = testcase.CutUTF8(strings.ToValidUTF8(strings.TrimSpace(c.Message), "\uFFFD"), MaxMessageBytes)
 	return c
 }
 
@@ -400,5 +403,5 @@ func quoteName(name string) string {
 	if name == "" {
 		return ""
 	}
-	return strconv.Quote(cutUTF8(name, 80)) + " "
+	return strconv.Quote(testcase.CutUTF8(name, 80)) + " "
 }
