@@ -1,13 +1,14 @@
 package checks
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/git-proof/git-proof/checks/testcase"
 )
 
 // sentinel is an error that can be a constant, so that the package keeps
@@ -80,39 +81,16 @@ type goTestParser struct {
 }
 
 func (p *goTestParser) read(r io.Reader) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	var long []byte   // a line longer than br's buffer, being assembled
-	overlong := false // the current line passed maxEventLine and is dropped
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			if !overlong && len(long)+len(chunk) <= maxEventLine {
-				long = append(long, chunk...)
-			} else {
-				overlong, long = true, long[:0]
-			}
-			continue
-		}
-		line := chunk
-		if len(long) > 0 || overlong {
-			if !overlong && len(long)+len(chunk) <= maxEventLine {
-				long = append(long, chunk...)
-				line = long
-			} else {
-				line = nil
-			}
-		}
+	err := testcase.EachLine(r, maxEventLine, func(line []byte) error {
 		if len(line) > 0 {
 			p.line(line)
 		}
-		long, overlong = long[:0], false
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read go test -json output: %w", err)
-		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read go test -json output: %w", err)
 	}
+	return nil
 }
 
 // line handles one line of output; anything that is not an event is

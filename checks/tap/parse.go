@@ -1,7 +1,7 @@
 package tap
 
 import (
-	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -76,42 +76,18 @@ type parser struct {
 
 // read feeds the lines of r to the parser and checks the end of the stream.
 func (p *parser) read(r io.Reader) error {
-	br := bufio.NewReaderSize(testcase.LimitReader(r, MaxReportBytes, ErrTooLarge), 64<<10)
-	var long []byte   // a line longer than br's buffer, being assembled
-	overlong := false // the current line passed MaxLineBytes and is dropped
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			if !overlong && len(long)+len(chunk) <= MaxLineBytes {
-				long = append(long, chunk...)
-			} else {
-				overlong, long = true, long[:0]
-			}
-			continue
-		}
-		line := chunk
-		if len(long) > 0 || overlong {
-			if !overlong && len(long)+len(chunk) <= MaxLineBytes {
-				long = append(long, chunk...)
-				line = long
-			} else {
-				line = nil
-			}
-		}
-		if len(chunk) > 0 || len(long) > 0 || overlong {
-			p.line++
-			if herr := p.handle(strings.TrimRight(string(line), "\r\n")); herr != nil {
-				return herr
-			}
-		}
-		long, overlong = long[:0], false
-		if err == io.EOF {
-			return p.finish()
-		}
-		if err != nil {
-			return p.errAt(p.line, fmt.Errorf("read TAP: %w", err))
-		}
+	err := testcase.EachLine(testcase.LimitReader(r, MaxReportBytes, ErrTooLarge), MaxLineBytes, func(line []byte) error {
+		p.line++
+		return p.handle(strings.TrimRight(string(line), "\r\n"))
+	})
+	var re *testcase.ReadError
+	if errors.As(err, &re) {
+		return p.errAt(p.line, fmt.Errorf("read TAP: %w", re.Err))
 	}
+	if err != nil {
+		return err
+	}
+	return p.finish()
 }
 
 // handle reads one line.

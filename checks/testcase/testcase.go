@@ -1,6 +1,7 @@
 package testcase
 
 import (
+	"bufio"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
@@ -110,4 +111,55 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 		return n - 1, fmt.Errorf("%w: more than %d bytes", l.tooLarge, l.limit)
 	}
 	return n, err
+}
+
+// ReadError is a failure to read the input EachLine was given (a report
+// over its size limit, for one), as opposed to an error of the callback.
+type ReadError struct{ Err error }
+
+func (e *ReadError) Error() string { return e.Err.Error() }
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// EachLine calls fn with every line of r, its line ending included, up to
+// EOF; a line longer than maxLine bytes comes as nil (dropped, but
+// counted), and an empty tail after the last newline does not come at
+// all. It stops at fn's first error and returns it; a read error comes as
+// a *ReadError. Lines are read through a 64 KiB buffer and only a line
+// longer than that is copied, so fn must not keep the slice.
+func EachLine(r io.Reader, maxLine int, fn func(line []byte) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var long []byte   // a line longer than br's buffer, being assembled
+	overlong := false // the current line passed maxLine and is dropped
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			if !overlong && len(long)+len(chunk) <= maxLine {
+				long = append(long, chunk...)
+			} else {
+				overlong, long = true, long[:0]
+			}
+			continue
+		}
+		line := chunk
+		if len(long) > 0 || overlong {
+			if !overlong && len(long)+len(chunk) <= maxLine {
+				long = append(long, chunk...)
+				line = long
+			} else {
+				line = nil
+			}
+		}
+		if len(chunk) > 0 || len(long) > 0 || overlong {
+			if ferr := fn(line); ferr != nil {
+				return ferr
+			}
+		}
+		long, overlong = long[:0], false
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return &ReadError{Err: err}
+		}
+	}
 }

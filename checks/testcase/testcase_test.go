@@ -47,3 +47,31 @@ func TestLimitReader(t *testing.T) {
 		t.Errorf("over the limit: %v; want the too-large error", err)
 	}
 }
+
+func TestEachLine(t *testing.T) {
+	long := strings.Repeat("x", 70<<10) // over the 64 KiB buffer
+	in := "a\n" + long + "\n" + strings.Repeat("y", 200<<10) + "\nb\r\n\nc"
+	var got []string
+	err := EachLine(strings.NewReader(in), 100<<10, func(line []byte) error {
+		if line == nil {
+			got = append(got, "<dropped>")
+		} else {
+			got = append(got, strings.TrimRight(string(line), "\r\n"))
+		}
+		return nil
+	})
+	want := []string{"a", long, "<dropped>", "b", "", "c"}
+	if err != nil || strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("EachLine: %v, %d lines; want %d lines: a, the 70 KiB line, one dropped, b, an empty line, c", err, len(got), len(want))
+	}
+	stop := errors.New("stop")
+	if err := EachLine(strings.NewReader("a\nb\n"), 10, func([]byte) error { return stop }); err != stop {
+		t.Errorf("callback error: %v; want it back unwrapped", err)
+	}
+	errBig := errors.New("too large")
+	err = EachLine(LimitReader(strings.NewReader("a\nbbbbbb\n"), 4, errBig), 10, func([]byte) error { return nil })
+	var re *ReadError
+	if !errors.As(err, &re) || !errors.Is(err, errBig) {
+		t.Errorf("read error: %v; want a *ReadError wrapping the too-large error", err)
+	}
+}
