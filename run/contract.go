@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/git-proof/git-proof/checks"
@@ -179,6 +180,44 @@ func criterionRun(o *checks.Outcome, want int) *proofpack.CriterionRun {
 
 func holds(r *proofpack.CriterionRun) bool { return !r.TimedOut && r.ExitCode == r.Want }
 
+// runCriteria runs the checks of the criteria that have one on tj's tree,
+// each as criterionSpec makes it; the runs are keyed by criterion ID
+// (unique within a contract).
+func runCriteria(ctx context.Context, tr *treeRunner, tj treeJob, kind string, cs []contract.Criterion) (map[string]*proofpack.CriterionRun, error) {
+	var specs []spec
+	var with []contract.Criterion
+	for _, c := range cs {
+		if c.Check != nil {
+			specs = append(specs, criterionSpec(kind, c.ID, *c.Check))
+			with = append(with, c)
+		}
+	}
+	if len(specs) == 0 {
+		return nil, nil
+	}
+	outs, err := tr.runSpecs(ctx, tj, specs, nil)
+	if err != nil {
+		return nil, err
+	}
+	runs := make(map[string]*proofpack.CriterionRun, len(with))
+	for i, c := range with {
+		runs[c.ID] = criterionRun(outs[i], c.Check.Expect.Exit)
+	}
+	return runs, nil
+}
+
+// reproEvidence is what the repro checks did on the base tree, for Grade:
+// a repro check shows the bug when it did not hold there.
+func reproEvidence(base string, repro []contract.Criterion, onBase map[string]*proofpack.CriterionRun) *contract.ReproEvidence {
+	ev := &contract.ReproEvidence{Base: base, Results: []contract.ReproResult{}}
+	for _, c := range repro {
+		if r := onBase[c.ID]; r != nil {
+			ev.Results = append(ev.Results, contract.ReproResult{ID: c.ID, ExitCode: r.ExitCode, Failed: !holds(r)})
+		}
+	}
+	return ev
+}
+
 // runContract runs the contract's repro criteria on base's code (the
 // repro tree: base with head's test files, so that a repro test the fix
 // adds runs against the unfixed code rather than failing for being
@@ -187,62 +226,42 @@ func holds(r *proofpack.CriterionRun) bool { return !r.TimedOut && r.ExitCode ==
 // contract with the repro results and places the change in its scope.
 func runContract(ctx context.Context, tr *treeRunner, lc *LoadedContract, base, head treeJob, changed []string, pc *proofpack.Contract) error {
 	full := lc.Full
-	var reproSpecs, accSpecs []spec
+	onBase, err := runCriteria(ctx, tr, base, "repro", full.Repro)
+	if err != nil {
+		return err
+	}
+	onHead, err := runCriteria(ctx, tr, head, "repro", full.Repro)
+	if err != nil {
+		return err
+	}
 	for _, c := range full.Repro {
-		if c.Check != nil {
-			reproSpecs = append(reproSpecs, criterionSpec("repro", c.ID, *c.Check))
+		b, h := onBase[c.ID], onHead[c.ID]
+		if b == nil {
+			pc.Repro = append(pc.Repro, proofpack.Criterion{ID: c.ID, Status: "error", Error: "no check to run"})
+			continue
 		}
+		st := "fail"
+		if !holds(b) && holds(h) {
+			st = "pass"
+		}
+		pc.Repro = append(pc.Repro, proofpack.Criterion{ID: c.ID, Status: st, Base: b, Head: h})
+	}
+	acc, err := runCriteria(ctx, tr, head, "acceptance", full.Acceptance)
+	if err != nil {
+		return err
 	}
 	for _, c := range full.Acceptance {
-		if c.Check != nil {
-			accSpecs = append(accSpecs, criterionSpec("acceptance", c.ID, *c.Check))
+		h := acc[c.ID]
+		if h == nil {
+			continue // a sentence for people only; testability grades it
 		}
+		st := "fail"
+		if holds(h) {
+			st = "pass"
+		}
+		pc.Acceptance = append(pc.Acceptance, proofpack.Criterion{ID: c.ID, Status: st, Head: h})
 	}
-	evidence := &contract.ReproEvidence{Base: base.tree}
-	if len(reproSpecs) > 0 {
-		onBase, err := tr.runSpecs(ctx, base, reproSpecs, nil)
-		if err != nil {
-			return err
-		}
-		onHead, err := tr.runSpecs(ctx, head, reproSpecs, nil)
-		if err != nil {
-			return err
-		}
-		i := 0
-		for _, c := range full.Repro {
-			if c.Check == nil {
-				pc.Repro = append(pc.Repro, proofpack.Criterion{ID: c.ID, Status: "error", Error: "no check to run"})
-				continue
-			}
-			b, h := criterionRun(onBase[i], c.Check.Expect.Exit), criterionRun(onHead[i], c.Check.Expect.Exit)
-			i++
-			st := "fail"
-			if !holds(b) && holds(h) {
-				st = "pass"
-			}
-			pc.Repro = append(pc.Repro, proofpack.Criterion{ID: c.ID, Status: st, Base: b, Head: h})
-			evidence.Results = append(evidence.Results, contract.ReproResult{ID: c.ID, ExitCode: b.ExitCode, Failed: !holds(b)})
-		}
-	}
-	if len(accSpecs) > 0 {
-		outs, err := tr.runSpecs(ctx, head, accSpecs, nil)
-		if err != nil {
-			return err
-		}
-		i := 0
-		for _, c := range full.Acceptance {
-			if c.Check == nil {
-				continue // a sentence for people only; testability grades it
-			}
-			h := criterionRun(outs[i], c.Check.Expect.Exit)
-			i++
-			st := "fail"
-			if holds(h) {
-				st = "pass"
-			}
-			pc.Acceptance = append(pc.Acceptance, proofpack.Criterion{ID: c.ID, Status: st, Head: h})
-		}
-	}
+	evidence := reproEvidence(base.tree, full.Repro, onBase)
 	if len(full.Holdouts) > 0 {
 		hs, err := runHoldouts(ctx, tr, full.Holdouts, head)
 		if err != nil {
@@ -342,18 +361,8 @@ func CheckContract(ctx context.Context, repo *gitx.Repo, c *contract.Contract, r
 	if err != nil {
 		return contract.Report{}, nil, err
 	}
-	var specs []spec
-	var ids []string
-	var want []int
-	for _, r := range c.Repro {
-		if r.Check != nil {
-			specs = append(specs, criterionSpec("repro", r.ID, *r.Check))
-			ids = append(ids, r.ID)
-			want = append(want, r.Check.Expect.Exit)
-		}
-	}
-	ev := &contract.ReproEvidence{Base: commit.ID, Results: []contract.ReproResult{}}
-	if len(specs) > 0 {
+	var runs map[string]*proofpack.CriterionRun
+	if slices.ContainsFunc(c.Repro, func(r contract.Criterion) bool { return r.Check != nil }) {
 		progress := req.Progress
 		if progress == nil {
 			progress = func(string) {}
@@ -362,14 +371,10 @@ func CheckContract(ctx context.Context, repo *gitx.Repo, c *contract.Contract, r
 		if err != nil {
 			return contract.Report{}, nil, err
 		}
-		outs, err := tr.runSpecs(ctx, treeJob{label: "base", tree: commit.Tree}, specs, nil)
-		if err != nil {
+		if runs, err = runCriteria(ctx, tr, treeJob{label: "base", tree: commit.Tree}, "repro", c.Repro); err != nil {
 			return contract.Report{}, nil, err
 		}
-		for i, o := range outs {
-			r := criterionRun(o, want[i])
-			ev.Results = append(ev.Results, contract.ReproResult{ID: ids[i], ExitCode: r.ExitCode, Failed: !holds(r)})
-		}
 	}
+	ev := reproEvidence(commit.ID, c.Repro, runs)
 	return contract.Grade(c, ev), ev, nil
 }
