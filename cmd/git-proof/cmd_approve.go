@@ -34,9 +34,9 @@ Exit 0 recorded; 1 nothing to approve (no valid proof, or BLOCK); 2 usage or env
 			if err != nil {
 				return err
 			}
-			st, err := settings.Load(ctx, repo)
+			st, err := loadSettings(ctx, repo)
 			if err != nil {
-				return &exitError{code: exitUsage, err: err}
+				return err
 			}
 			st.Identity(ctx, repo)
 			key := st.SigningKey

@@ -76,9 +76,9 @@ func contractCheckAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := settings.Load(ctx, repo)
+	st, err := loadSettings(ctx, repo)
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return err
 	}
 	min := c.String("min-grade")
 	if min == "" {
@@ -92,10 +92,7 @@ func contractCheckAction(c *cli.Context) error {
 		return err
 	}
 	helper, _ := os.Executable()
-	var progress func(string)
-	if isTerminal(c.App.ErrWriter) {
-		progress = func(s string) { fmt.Fprintf(c.App.ErrWriter, "git proof: %s\n", s) }
-	}
+	progress := progressTo(c)
 	rep, ev, err := run.CheckContract(ctx, repo, ct, run.CheckRequest{Base: c.String("base"), NetnsHelper: helper, Progress: progress})
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}

@@ -77,9 +77,9 @@ func runAction(c *cli.Context, minimize bool) error {
 	if err != nil {
 		return err
 	}
-	st, err := settings.Load(ctx, repo)
+	st, err := loadSettings(ctx, repo)
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return err
 	}
 	st.Identity(ctx, repo)
 	var signer proofpack.Signer
@@ -103,10 +103,7 @@ func runAction(c *cli.Context, minimize bool) error {
 	if err != nil {
 		return err
 	}
-	var progress func(string)
-	if isTerminal(c.App.ErrWriter) {
-		progress = func(s string) { fmt.Fprintf(c.App.ErrWriter, "git proof: %s\n", s) }
-	}
+	progress := progressTo(c)
 	if top := repo.TopLevel(); top != "" && c.Args().First() == "" {
 		if out, err := repo.Run(ctx, "status", "--porcelain", "--untracked-files=no"); err == nil && len(out) > 0 {
 			fmt.Fprintln(c.App.ErrWriter, "git proof: note: uncommitted changes are not part of the proof; it covers the commit only")

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/git-proof/git-proof/settings"
 	"github.com/git-proof/git-proof/sign"
 	"github.com/git-proof/git-proof/verify"
+	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 )
 
@@ -39,14 +41,33 @@ func newVerifier(ctx context.Context, repo *gitx.Repo, requireTrust bool) (*veri
 	return verifierWith(ctx, repo, eng, requireTrust, "", "")
 }
 
+// loadSettings reads repo's settings; one that cannot be read is an
+// environment error (exit 2).
+func loadSettings(ctx context.Context, repo *gitx.Repo) (*settings.Settings, error) {
+	st, err := settings.Load(ctx, repo)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	return st, nil
+}
+
+// progressTo prints a long command's progress lines on stderr when it is
+// a terminal; nil (no progress) otherwise.
+func progressTo(c *cli.Context) func(string) {
+	if !isTerminal(c.App.ErrWriter) {
+		return nil
+	}
+	return func(s string) { fmt.Fprintf(c.App.ErrWriter, "git proof: %s\n", s) }
+}
+
 // verifierWith builds a verifier with eng: the repository's allowed
 // signers, the gate's rule for ref ("" = the default rule) and approvers,
 // and the transition index, so that show, verify, policy eval and the
 // hooks all see the same thing.
 func verifierWith(ctx context.Context, repo *gitx.Repo, eng *policy.Engine, requireTrust bool, pctx, ref string) (*verify.Verifier, error) {
-	st, err := settings.Load(ctx, repo)
+	st, err := loadSettings(ctx, repo)
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
+		return nil, err
 	}
 	var allowed *sign.AllowedSigners
 	if st.AllowedSignersFile != "" {
