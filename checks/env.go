@@ -19,9 +19,10 @@ type EnvOptions struct {
 	// Pass names variables taken from From beyond the defaults (the
 	// check's env:). Credential-like names are dropped whatever Pass says.
 	Pass []string
-	// Home is the run's own HOME (a fresh temporary directory); TMPDIR is
-	// Home/tmp.
+	// Home is the run's own HOME (a fresh temporary directory).
 	Home string
+	// TmpDir is its TMPDIR; "" means Home/tmp.
+	TmpDir string
 	// SourceDateEpoch is the commit time of the tree being checked (Unix
 	// seconds); 0 leaves SOURCE_DATE_EPOCH unset.
 	SourceDateEpoch int64
@@ -50,9 +51,12 @@ func HermeticEnv(o EnvOptions) (env, passed []string) {
 		}
 		return "", false
 	}
+	if o.TmpDir == "" {
+		o.TmpDir = filepath.Join(o.Home, "tmp")
+	}
 	set := map[string]string{
 		"HOME":        o.Home,
-		"TMPDIR":      filepath.Join(o.Home, "tmp"),
+		"TMPDIR":      o.TmpDir,
 		"TZ":          "UTC",
 		"LC_ALL":      "C.UTF-8",
 		"GOTOOLCHAIN": "local",

@@ -472,6 +472,11 @@ type TreeResult struct {
 	ParseError   string   `json:"parseError,omitempty"`
 	Runs         int      `json:"runs,omitempty"`   // more than 1 with repeat:
 	Cached       bool     `json:"cached,omitempty"` // the result of an earlier run on the same tree
+	// Only, on repro, lists the package directories the check ran for:
+	// the tree is base's outside them, so their results elsewhere are
+	// base's, and fixed/regressed were computed with base's filling in.
+	// Empty: the whole tree ran.
+	Only []string `json:"only,omitempty"`
 }
 
 // PolicyResult is the decision of the policy the run used.

@@ -233,6 +233,13 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 			if t.r.ParseError != "" {
 				extra += "  report: " + q(t.r.ParseError)
 			}
+			if len(t.r.Only) > 0 {
+				qs := make([]string, len(t.r.Only))
+				for i, x := range t.r.Only {
+					qs[i] = q(x)
+				}
+				extra += "  only " + strings.Join(qs, " ") + " (elsewhere the tree is base's)"
+			}
 			fmt.Fprintf(w, "  %s %s exit %d  %d passed %d failed %d skipped  %s%s\n", t.label, status, t.r.ExitCode, t.r.Passed, t.r.Failed, t.r.Skipped, (time.Duration(t.r.DurationMS) * time.Millisecond).String(), extra)
 		}
 		list := func(label string, names []string, n int) {

@@ -367,7 +367,7 @@ func CheckContract(ctx context.Context, repo *gitx.Repo, c *contract.Contract, r
 		if progress == nil {
 			progress = func(string) {}
 		}
-		tr, err := newTreeRunner(ctx, repo, Request{Env: req.Env, NetnsHelper: req.NetnsHelper, NoCache: true}, commit, nil, progress)
+		tr, err := newTreeRunner(ctx, repo, Request{Env: req.Env, NetnsHelper: req.NetnsHelper, NoCache: true}, commit, "", nil, progress)
 		if err != nil {
 			return contract.Report{}, nil, err
 		}

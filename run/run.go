@@ -61,6 +61,10 @@ type Request struct {
 	// (LoadContract): its criteria and holdouts run, its grade and scope
 	// are recorded.
 	Contract *LoadedContract
+	// FullRepro runs every check on the whole repro tree, instead of only
+	// on the packages whose test files changed where the runner can tell
+	// (narrow.go).
+	FullRepro bool
 	// NoReview skips the reviewers the base commit's .proof/config.yaml
 	// lists.
 	NoReview bool
@@ -140,6 +144,27 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	repro, nTests, scope, err := reproTree(ctx, repo, base.Tree, head.Tree, globs)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if checks.IsTestFile(e.Path, globs) {
+			scope.changed = append(scope.changed, e)
+		}
+	}
+
+	// The checks are the slow part: they start now, and the diff, its
+	// hunks and the dependency delta are worked out while they run.
+	cctx, cancel := context.WithCancel(ctx)
+	cr := startChecks(cctx, repo, req, head, base, specs, entries, repro, scope, progress)
+	defer func() {
+		// On an early return the checks are stopped and their worktrees
+		// released before Run returns.
+		cancel()
+		cr.wait()
+	}()
+
 	stats, err := repo.DiffStats(ctx, base.Tree, head.Tree)
 	if err != nil {
 		return nil, err
@@ -165,11 +190,6 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 		return nil, err
 	}
 	hunks, hunkCounts, api, err := classifiedHunks(ctx, repo, patch, entries)
-	if err != nil {
-		return nil, err
-	}
-
-	repro, nTests, err := reproTree(ctx, repo, base.Tree, head.Tree, globs)
 	if err != nil {
 		return nil, err
 	}
@@ -207,53 +227,44 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 			}
 		}
 	}
-	var tr *treeRunner
-	var baseJob, headJob treeJob
-	if len(specs) > 0 || req.Contract != nil {
-		if tr, err = newTreeRunner(ctx, repo, req, head, specs, progress); err != nil {
-			return nil, err
-		}
-		p.Environment.Network, p.Environment.Passed, p.Environment.SourceDateEpoch = tr.record()
-		// Base and repro run with the base commit's time, so amending the
-		// fix leaves their cached results valid.
-		baseEpoch := tr.epoch
-		if base.Commit != "" {
-			if t, err := repo.CommitTime(ctx, base.Commit); err == nil {
-				baseEpoch = t
-			}
-		}
-		baseJob, headJob = treeJob{"base", base.Tree, baseEpoch}, treeJob{"head", head.Tree, tr.epoch}
+	paths := make([]string, len(changed))
+	for i, c := range changed {
+		paths[i] = c.Path
 	}
-	if req.Contract != nil {
-		pc, err := req.Contract.record()
-		if err != nil {
-			return nil, err
-		}
-		paths := make([]string, len(entries))
-		for i, e := range entries {
-			paths[i] = e.Path
-		}
-		reproJob := treeJob{"repro", repro, baseJob.epoch}
-		if err := runContract(ctx, tr, req.Contract, reproJob, headJob, paths, &pc); err != nil {
-			return nil, err
-		}
-		p.Contract = pc
+	depDelta, direct, err := dependencyDelta(ctx, repo, base.Tree, head.Tree, paths)
+	if err != nil {
+		return nil, err
+	}
+	p.Dependencies = depDelta
+
+	run, err := cr.wait()
+	if err != nil {
+		return nil, err
+	}
+	tr := run.tr
+	if tr != nil {
+		p.Environment.Network, p.Environment.Passed, p.Environment.SourceDateEpoch = tr.record()
+	}
+	if run.contract != nil {
+		p.Contract = *run.contract
 	}
 	if len(specs) > 0 {
-		// Base first, then repro (base's code: it reuses what base built
-		// in the same worktree), then head.
-		trees := []treeJob{baseJob, {"repro", repro, baseJob.epoch}, headJob}
-		outcomes, err := tr.run(ctx, trees)
-		if err != nil {
-			return nil, err
-		}
+		outcomes, only := run.outcomes, run.only
 		var changedLines coverage.ChangedLines
 		for i, s := range specs {
 			h, b, r := outcomes["head"], outcomes["base"], outcomes["repro"]
-			cmp := checks.Compare(b.outs[i], r.outs[i], h.outs[i])
+			ro := r.outs[i]
+			if only[i] != nil {
+				ro = checks.WithBase(b.outs[i], ro)
+			}
+			cmp := checks.Compare(b.outs[i], ro, h.outs[i])
+			rr := treeResult(repro, r, i)
+			if rr != nil && only[i] != nil {
+				rr.Only = only[i]
+			}
 			c := proofpack.Check{
 				Name: s.Name, Kind: s.kind, Command: s.Command, Format: h.outs[i].Format,
-				Head: treeResult(head.Tree, h, i), Base: treeResult(base.Tree, b, i), Repro: treeResult(repro, r, i),
+				Head: treeResult(head.Tree, h, i), Base: treeResult(base.Tree, b, i), Repro: rr,
 				Fixed: cmp.Fixed, Regressed: cmp.Regressed, Added: cmp.Added, Removed: cmp.Removed,
 				Skipped: cmp.Skipped, Flaky: cmp.Flaky,
 			}
@@ -278,15 +289,6 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 	} else if req.Minimize {
 		return nil, ErrNothingToMinimize
 	}
-	paths := make([]string, len(changed))
-	for i, c := range changed {
-		paths[i] = c.Path
-	}
-	depDelta, direct, err := dependencyDelta(ctx, repo, base.Tree, head.Tree, paths)
-	if err != nil {
-		return nil, err
-	}
-	p.Dependencies = depDelta
 	in := risk.Input{Paths: changed, Checks: p.Checks, Hunks: hunkSummary(hunkCounts),
 		APIChanges: api.Added + api.Removed + api.Signature, APIBreaks: api.Removed + api.Signature}
 	if direct != nil {
@@ -499,4 +501,92 @@ func environment(ctx context.Context, repo *gitx.Repo) proofpack.Environment {
 
 func elapsed(start time.Time) string {
 	return time.Since(start).Round(time.Millisecond).String()
+}
+
+// checkRun is what the checks gave: the runner (nil when nothing ran),
+// the contract's record, each tree's outcomes and repro's narrowing.
+type checkRun struct {
+	tr       *treeRunner
+	contract *proofpack.Contract
+	outcomes map[string]*treeOutcome
+	only     [][]string
+}
+
+// pendingChecks is a startChecks in flight; wait may be called more than
+// once.
+type pendingChecks struct {
+	done chan struct{}
+	run  *checkRun
+	err  error
+}
+
+func (pc *pendingChecks) wait() (*checkRun, error) {
+	<-pc.done
+	return pc.run, pc.err
+}
+
+// startChecks sets up the tree runner and runs the contract's criteria and
+// then every check on head, base and repro, in a goroutine of its own.
+//
+// Head runs first, then base, then repro (base's code: it reuses what base
+// built in the same worktree). Head goes first because it is what the next
+// run builds on: go test stores the link-keyed entry that lets it replay a
+// package without relinking only when the test really runs, and a package
+// whose test binary is the same at base and head runs at whichever tree
+// comes first and is replayed, after a link, at the other. With base
+// first, the head-side entry was never stored and every later run on top
+// of head relinked those packages (bench/README.md, "run").
+func startChecks(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Commit, base proofpack.Base,
+	specs []spec, entries []gitx.DiffEntry, repro string, scope reproScope, progress func(string)) *pendingChecks {
+	pc := &pendingChecks{done: make(chan struct{})}
+	if len(specs) == 0 && req.Contract == nil {
+		pc.run = &checkRun{}
+		close(pc.done)
+		return pc
+	}
+	go func() {
+		defer close(pc.done)
+		pc.run, pc.err = runChecks(ctx, repo, req, head, base, specs, entries, repro, scope, progress)
+	}()
+	return pc
+}
+
+func runChecks(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Commit, base proofpack.Base,
+	specs []spec, entries []gitx.DiffEntry, repro string, scope reproScope, progress func(string)) (*checkRun, error) {
+	tr, err := newTreeRunner(ctx, repo, req, head, base.Commit, specs, progress)
+	if err != nil {
+		return nil, err
+	}
+	out := &checkRun{tr: tr}
+	// Base and repro run with the base commit's time, so amending the fix
+	// leaves their cached results valid.
+	baseJob := treeJob{label: "base", tree: base.Tree, epoch: tr.baseEpoch}
+	headJob := treeJob{label: "head", tree: head.Tree, epoch: tr.epoch}
+	if req.Contract != nil {
+		pc, err := req.Contract.record()
+		if err != nil {
+			return nil, err
+		}
+		paths := make([]string, len(entries))
+		for i, e := range entries {
+			paths[i] = e.Path
+		}
+		reproJob := treeJob{label: "repro", tree: repro, epoch: baseJob.epoch}
+		if err := runContract(ctx, tr, req.Contract, reproJob, headJob, paths, &pc); err != nil {
+			return nil, err
+		}
+		out.contract = &pc
+	}
+	if len(specs) == 0 {
+		return out, nil
+	}
+	reproJob := treeJob{label: "repro", tree: repro, epoch: baseJob.epoch}
+	out.only = make([][]string, len(specs))
+	if !req.FullRepro && repro != base.Tree {
+		reproJob.specs, out.only = narrowRepro(specs, scope)
+	}
+	if out.outcomes, err = tr.run(ctx, []treeJob{headJob, baseJob, reproJob}); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

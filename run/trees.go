@@ -3,6 +3,8 @@ package run
 import (
 	"context"
 	"fmt"
+	"path"
+	"strings"
 
 	"github.com/git-proof/git-proof/checks"
 	"github.com/git-proof/git-proof/gitx"
@@ -10,38 +12,49 @@ import (
 
 // reproTree builds base's tree with head's test files: every test file of
 // base is dropped and every test file of head is added. It returns the tree
-// id and how many test files came from head.
-func reproTree(ctx context.Context, repo *gitx.Repo, baseTree, headTree string, globs []string) (string, int, error) {
+// id, how many test files came from head, and what narrowing needs to know
+// of the tree (changed is left for the caller).
+func reproTree(ctx context.Context, repo *gitx.Repo, baseTree, headTree string, globs []string) (string, int, reproScope, error) {
+	rs := reproScope{goTestDirs: map[string]bool{}, goModDirs: map[string]bool{}}
 	var base []gitx.TreeEntry
 	if baseTree != repo.EmptyTree() {
 		var err error
 		if base, err = repo.ListTree(ctx, baseTree, true); err != nil {
-			return "", 0, fmt.Errorf("repro tree: %w", err)
+			return "", 0, rs, fmt.Errorf("repro tree: %w", err)
 		}
 	}
 	head, err := repo.ListTree(ctx, headTree, true)
 	if err != nil {
-		return "", 0, fmt.Errorf("repro tree: %w", err)
+		return "", 0, rs, fmt.Errorf("repro tree: %w", err)
 	}
 	var entries []gitx.IndexEntry
+	add := func(e gitx.TreeEntry) {
+		entries = append(entries, gitx.IndexEntry{Mode: e.Mode, ID: e.ID, Path: e.Path})
+		switch {
+		case path.Base(e.Path) == "go.mod":
+			rs.goModDirs[dirOf(e.Path)] = true
+		case strings.HasSuffix(e.Path, "_test.go"):
+			rs.goTestDirs[dirOf(e.Path)] = true
+		}
+	}
 	for _, e := range base {
 		if !checks.IsTestFile(e.Path, globs) {
-			entries = append(entries, gitx.IndexEntry{Mode: e.Mode, ID: e.ID, Path: e.Path})
+			add(e)
 		}
 	}
 	n := 0
 	for _, e := range head {
 		if checks.IsTestFile(e.Path, globs) {
-			entries = append(entries, gitx.IndexEntry{Mode: e.Mode, ID: e.ID, Path: e.Path})
+			add(e)
 			n++
 		}
 	}
 	if len(entries) == 0 {
-		return repo.EmptyTree(), n, nil
+		return repo.EmptyTree(), n, rs, nil
 	}
 	tree, err := repo.WriteTree(ctx, entries)
 	if err != nil {
-		return "", 0, fmt.Errorf("repro tree: %w", err)
+		return "", 0, rs, fmt.Errorf("repro tree: %w", err)
 	}
-	return tree, n, nil
+	return tree, n, rs, nil
 }

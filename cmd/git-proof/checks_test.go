@@ -205,17 +205,18 @@ func envOf(env []string, k string) string {
 	return ""
 }
 
-// TestRunCheckHome: every check starts with an empty HOME (only tmp/ in
-// it), even after a check left a directory it cannot write in; a pooled
-// worktree's HOME is at the same path run after run (Go's test cache keys
-// on TMPDIR's value) and is gone afterwards.
+// TestRunCheckHome: every check starts with an empty HOME and an empty
+// TMPDIR, even after a check left a directory it cannot write in; a pooled
+// worktree's HOME and TMPDIR are at the same paths run after run (Go's test
+// cache keys on TMPDIR's value), TMPDIR a private directory under the
+// system's temporary directory, and both are gone afterwards.
 func TestRunCheckHome(t *testing.T) {
 	t.Parallel()
 	r := newProofRepo(t)
 	r.Signing("alice@example.com")
 	r.ShellBugFix()
 	log := filepath.Join(t.TempDir(), "homes")
-	check := `test "$(ls -A "$HOME")" = tmp && test "$TMPDIR" = "$HOME/tmp" && mkdir -p "$HOME/ro/sub" && chmod 500 "$HOME/ro" && echo "$HOME" >> ` + log
+	check := `test -z "$(ls -A "$HOME")" && test -z "$(ls -A "$TMPDIR")" && mkdir -p "$HOME/ro/sub" "$TMPDIR/ro/sub" && chmod 500 "$HOME/ro" "$TMPDIR/ro" && echo "$HOME $TMPDIR" >> ` + log
 	homes := func() []string {
 		b, _ := os.ReadFile(log)
 		return strings.Fields(string(b))
@@ -228,16 +229,23 @@ func TestRunCheckHome(t *testing.T) {
 		}
 	}
 	h := homes()
-	if len(h) != 6 { // three trees, twice
-		t.Fatalf("checks ran %d times (%v); want 6", len(h), h)
+	if len(h) != 12 { // HOME and TMPDIR of three trees, twice
+		t.Fatalf("checks ran %d times (%v); want 6", len(h)/2, h)
 	}
-	for _, p := range h {
-		if p != h[0] {
-			t.Errorf("HOME moved between checks in one slot: %v", h)
+	wantTmp := filepath.Join(r.tmp, fmt.Sprintf("git-proof-%d", os.Getuid())) + string(filepath.Separator)
+	if !strings.HasPrefix(h[1], wantTmp) {
+		t.Errorf("TMPDIR %s is not under %s", h[1], wantTmp)
+	}
+	if fi, err := os.Stat(wantTmp); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("%s: %v; want a directory only its owner can reach", wantTmp, err)
+	}
+	for i, p := range h {
+		if p != h[i%2] {
+			t.Errorf("HOME or TMPDIR moved between checks in one slot: %v", h)
 			break
 		}
 		if _, err := os.Stat(p); !os.IsNotExist(err) {
-			t.Errorf("HOME %s is still there after the run (%v)", p, err)
+			t.Errorf("%s is still there after the run (%v)", p, err)
 		}
 	}
 }

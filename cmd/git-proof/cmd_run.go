@@ -54,6 +54,7 @@ func runFlags(withMinimize bool) []cli.Flag {
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "check up to `N` trees at once (default: decided by the first tree's CPU use, at most the number of CPUs)"},
 		&cli.BoolFlag{Name: "no-cache", Usage: "run every check, even where a result for the same tree and check is cached"},
 		&cli.BoolFlag{Name: "fresh", Usage: "use temporary worktrees, removed afterwards, instead of reusable ones"},
+		&cli.BoolFlag{Name: "full-repro", Usage: "run each check on the whole repro tree, not only on the Go packages whose test files changed"},
 		&cli.BoolFlag{Name: "unsigned", Usage: "record without a signature (policy sends it to REVIEW; verify refuses it)"},
 		&cli.BoolFlag{Name: "json", Usage: "print the recorded predicate as JSON"},
 		&cli.StringFlag{Name: "contract", Usage: "the contract `FILE` the change was made against (see git proof contract)"},
@@ -132,7 +133,7 @@ func runAction(c *cli.Context, minimize bool) error {
 	res, err := run.Run(ctx, repo, run.Request{
 		Contract: lc, NoReview: c.Bool("no-review"),
 		Rev: c.Args().First(), Base: c.String("base"), Tests: c.StringSlice("test"), Checks: named,
-		Jobs: c.Int("jobs"), NoCache: c.Bool("no-cache"), Fresh: c.Bool("fresh"), NetnsHelper: helper,
+		Jobs: c.Int("jobs"), NoCache: c.Bool("no-cache"), Fresh: c.Bool("fresh"), FullRepro: c.Bool("full-repro"), NetnsHelper: helper,
 		Minimize: minimize, MaxRuns: c.Int("max-runs"),
 		Signer: signer, Policy: eng, Progress: progress,
 		Creator: proofpack.Identity{Name: st.UserName, Email: st.UserEmail},

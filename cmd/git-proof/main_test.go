@@ -28,7 +28,11 @@ func testMain(m *testing.M) int {
 		return 2
 	}
 	defer os.RemoveAll(dir)
-	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "git-proof"), ".").CombinedOutput()
+	args := []string{"build", "-o", filepath.Join(dir, "git-proof")}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "build git-proof: %v\n%s", err, out)
 		return 2
@@ -128,6 +132,14 @@ func (r *proofRepo) noStrayWorktrees() {
 		r.T.Fatal(err)
 	}
 	for _, e := range ents {
+		if e.Name() == fmt.Sprintf("git-proof-%d", os.Getuid()) {
+			// The pooled worktrees' TMPDIRs live here; the directory
+			// itself stays, empty.
+			if sub, err := os.ReadDir(filepath.Join(r.tmp, e.Name())); err != nil || len(sub) > 0 {
+				r.T.Errorf("temporary directory left behind in %s: %v %v", e.Name(), sub, err)
+			}
+			continue
+		}
 		if strings.HasPrefix(e.Name(), "git-proof-") {
 			r.T.Errorf("temporary directory left behind: %s", e.Name())
 		}
