@@ -28,10 +28,13 @@ type Request struct {
 	Tests []string
 	// Signer signs the record; nil records an unsigned record, which the
 	// default policy sends to REVIEW and verify refuses.
-	Signer  proofpack.Signer
-	Policy  *policy.Engine
-	Creator proofpack.Identity
-	Tool    proofpack.Tool
+	Signer proofpack.Signer
+	Policy *policy.Engine
+	// LoadPolicy, when Policy is nil, gives the engine; Run calls it in a
+	// goroutine of its own while the checks run.
+	LoadPolicy func() (*policy.Engine, error)
+	Creator    proofpack.Identity
+	Tool       proofpack.Tool
 	// Progress receives one line per step; nil for none.
 	Progress func(string)
 	// Checks are ad-hoc named checks (`--check NAME=CMD`), exit-code or
@@ -92,8 +95,21 @@ var (
 
 // Run proves one commit and appends the signed record to its note.
 func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
-	if req.Policy == nil {
+	if req.Policy == nil && req.LoadPolicy == nil {
 		return nil, errors.New("run: no policy engine")
+	}
+	// Compiling the policy takes a few milliseconds that need not hold up
+	// the checks.
+	engine := make(chan error, 1)
+	eng := req.Policy
+	if eng == nil {
+		go func() {
+			var err error
+			eng, err = req.LoadPolicy()
+			engine <- err
+		}()
+	} else {
+		engine <- nil
 	}
 	progress := req.Progress
 	if progress == nil {
@@ -140,35 +156,29 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 		globs = checks.DefaultTestGlobs()
 	}
 
-	entries, err := repo.TreeDiff(ctx, base.Tree, head.Tree)
-	if err != nil {
-		return nil, err
-	}
-	repro, nTests, scope, err := reproTree(ctx, repo, base.Tree, head.Tree, globs)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range entries {
-		if checks.IsTestFile(e.Path, globs) {
-			scope.changed = append(scope.changed, e)
-		}
-	}
-
-	// The checks are the slow part: they start now, and the diff, its
-	// hunks and the dependency delta are worked out while they run.
+	// The checks are the slow part: they start as soon as the trees are
+	// known, and the diff, its hunks and the dependency delta are worked
+	// out while they run.
 	cctx, cancel := context.WithCancel(ctx)
-	cr := startChecks(cctx, repo, req, head, base, specs, entries, repro, scope, progress)
+	trees := prepareTrees(cctx, repo, base.Tree, head.Tree, globs)
+	cr := startChecks(cctx, repo, req, head, base, specs, trees, progress)
 	defer func() {
 		// On an early return the checks are stopped and their worktrees
 		// released before Run returns.
 		cancel()
 		cr.wait()
+		trees.wait()
 	}()
 
 	stats, err := repo.DiffStats(ctx, base.Tree, head.Tree)
 	if err != nil {
 		return nil, err
 	}
+	tp, err := trees.wait()
+	if err != nil {
+		return nil, err
+	}
+	entries, repro, nTests := tp.entries, tp.repro, tp.nTests
 	diff := proofpack.Diff{SHA256: proofpack.DiffSHA256(entries), Files: len(entries)}
 	byPath := make(map[string]gitx.DiffStat, len(stats))
 	for _, s := range stats {
@@ -307,11 +317,14 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 	p.Confidence = &conf
 	p.Normalize()
 
-	dec, err := decide(ctx, req.Policy, p, head, req.Signer != nil)
+	if err := <-engine; err != nil {
+		return nil, err
+	}
+	dec, err := decide(ctx, eng, p, head, req.Signer != nil)
 	if err != nil {
 		return nil, err
 	}
-	p.Policy = proofpack.PolicyResult{SHA256: req.Policy.Digest(), Decision: dec.Decision, Reasons: dec.Reasons()}
+	p.Policy = proofpack.PolicyResult{SHA256: eng.Digest(), Decision: dec.Decision, Reasons: dec.Reasons()}
 	p.Decision = dec.Decision
 
 	payload, err := proofpack.NewStatementPayload(p)
@@ -537,7 +550,7 @@ func (pc *pendingChecks) wait() (*checkRun, error) {
 // first, the head-side entry was never stored and every later run on top
 // of head relinked those packages (bench/README.md, "run").
 func startChecks(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Commit, base proofpack.Base,
-	specs []spec, entries []gitx.DiffEntry, repro string, scope reproScope, progress func(string)) *pendingChecks {
+	specs []spec, trees *pendingTrees, progress func(string)) *pendingChecks {
 	pc := &pendingChecks{done: make(chan struct{})}
 	if len(specs) == 0 && req.Contract == nil {
 		pc.run = &checkRun{}
@@ -546,17 +559,22 @@ func startChecks(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.C
 	}
 	go func() {
 		defer close(pc.done)
-		pc.run, pc.err = runChecks(ctx, repo, req, head, base, specs, entries, repro, scope, progress)
+		pc.run, pc.err = runChecks(ctx, repo, req, head, base, specs, trees, progress)
 	}()
 	return pc
 }
 
 func runChecks(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Commit, base proofpack.Base,
-	specs []spec, entries []gitx.DiffEntry, repro string, scope reproScope, progress func(string)) (*checkRun, error) {
+	specs []spec, trees *pendingTrees, progress func(string)) (*checkRun, error) {
 	tr, err := newTreeRunner(ctx, repo, req, head, base.Commit, specs, progress)
 	if err != nil {
 		return nil, err
 	}
+	tp, err := trees.wait()
+	if err != nil {
+		return nil, err
+	}
+	entries, repro, scope := tp.entries, tp.repro, tp.scope
 	out := &checkRun{tr: tr}
 	// Base and repro run with the base commit's time, so amending the fix
 	// leaves their cached results valid.
@@ -589,4 +607,52 @@ func runChecks(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Com
 		return nil, err
 	}
 	return out, nil
+}
+
+// preparedTrees are the change's entries and its repro tree.
+type preparedTrees struct {
+	entries []gitx.DiffEntry
+	repro   string
+	nTests  int
+	scope   reproScope
+}
+
+// pendingTrees is a prepareTrees in flight; wait may be called more than
+// once.
+type pendingTrees struct {
+	done chan struct{}
+	res  *preparedTrees
+	err  error
+}
+
+func (pt *pendingTrees) wait() (*preparedTrees, error) {
+	<-pt.done
+	return pt.res, pt.err
+}
+
+// prepareTrees lists what changed between base and head and builds the
+// repro tree, in a goroutine of its own: the checks' own set-up (go env,
+// the network probe) runs meanwhile.
+func prepareTrees(ctx context.Context, repo *gitx.Repo, baseTree, headTree string, globs []string) *pendingTrees {
+	pt := &pendingTrees{done: make(chan struct{})}
+	go func() {
+		defer close(pt.done)
+		entries, err := repo.TreeDiff(ctx, baseTree, headTree)
+		if err != nil {
+			pt.err = err
+			return
+		}
+		repro, n, scope, err := reproTree(ctx, repo, baseTree, headTree, globs)
+		if err != nil {
+			pt.err = err
+			return
+		}
+		for _, e := range entries {
+			if checks.IsTestFile(e.Path, globs) {
+				scope.changed = append(scope.changed, e)
+			}
+		}
+		pt.res = &preparedTrees{entries: entries, repro: repro, nTests: n, scope: scope}
+	}()
+	return pt
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/git-proof/git-proof/gitx"
+	"github.com/git-proof/git-proof/policy"
 	"github.com/git-proof/git-proof/proofpack"
 	"github.com/git-proof/git-proof/report"
 	"github.com/git-proof/git-proof/run"
@@ -100,10 +101,6 @@ func runAction(c *cli.Context, minimize bool) error {
 		}
 		signer = s
 	}
-	eng, err := policyEngine(ctx, repo, false)
-	if err != nil {
-		return err
-	}
 	progress := progressTo(c)
 	if top := repo.TopLevel(); top != "" && c.Args().First() == "" {
 		if out, err := repo.Run(ctx, "status", "--porcelain", "--untracked-files=no"); err == nil && len(out) > 0 {
@@ -135,9 +132,10 @@ func runAction(c *cli.Context, minimize bool) error {
 		Rev: c.Args().First(), Base: c.String("base"), Tests: c.StringSlice("test"), Checks: named,
 		Jobs: c.Int("jobs"), NoCache: c.Bool("no-cache"), Fresh: c.Bool("fresh"), FullRepro: c.Bool("full-repro"), NetnsHelper: helper,
 		Minimize: minimize, MaxRuns: c.Int("max-runs"),
-		Signer: signer, Policy: eng, Progress: progress,
-		Creator: proofpack.Identity{Name: st.UserName, Email: st.UserEmail},
-		Tool:    proofpack.Tool{Name: "git-proof", Version: version},
+		Signer: signer, Progress: progress,
+		LoadPolicy: func() (*policy.Engine, error) { return policyEngine(ctx, repo, false) },
+		Creator:    proofpack.Identity{Name: st.UserName, Email: st.UserEmail},
+		Tool:       proofpack.Tool{Name: "git-proof", Version: version},
 	})
 	if errors.Is(err, run.ErrNothingToMinimize) {
 		fmt.Fprintf(c.App.ErrWriter, "git proof: %v\n", err)
