@@ -94,23 +94,44 @@ var (
 )
 
 // Run proves one commit and appends the signed record to its note.
-func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
+func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err error) {
 	if req.Policy == nil && req.LoadPolicy == nil {
 		return nil, errors.New("run: no policy engine")
 	}
 	// Compiling the policy takes a few milliseconds that need not hold up
-	// the checks.
-	engine := make(chan error, 1)
+	// the checks; a policy that does not compile stops them.
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	policyDone := make(chan struct{})
+	var policyErr error
 	eng := req.Policy
 	if eng == nil {
 		go func() {
-			var err error
-			eng, err = req.LoadPolicy()
-			engine <- err
+			eng, policyErr = req.LoadPolicy()
+			// Done before cancelling: an error the cancelling causes
+			// must find the policy's.
+			close(policyDone)
+			if policyErr != nil {
+				cancel()
+			}
 		}()
 	} else {
-		engine <- nil
+		close(policyDone)
 	}
+	// An error is the policy's when it failed: its cancelling caused the
+	// rest.
+	defer func() {
+		if err == nil {
+			return
+		}
+		select {
+		case <-policyDone:
+			if policyErr != nil {
+				err = policyErr
+			}
+		default:
+		}
+	}()
 	progress := req.Progress
 	if progress == nil {
 		progress = func(string) {}
@@ -159,7 +180,6 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 	// The checks are the slow part: they start as soon as the trees are
 	// known, and the diff, its hunks and the dependency delta are worked
 	// out while they run.
-	cctx, cancel := context.WithCancel(ctx)
 	trees := prepareTrees(cctx, repo, base.Tree, head.Tree, globs)
 	cr := startChecks(cctx, repo, req, head, base, specs, trees, progress)
 	defer func() {
@@ -317,8 +337,9 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (*Result, error) {
 	p.Confidence = &conf
 	p.Normalize()
 
-	if err := <-engine; err != nil {
-		return nil, err
+	<-policyDone
+	if policyErr != nil {
+		return nil, policyErr
 	}
 	dec, err := decide(ctx, eng, p, head, req.Signer != nil)
 	if err != nil {
@@ -516,6 +537,10 @@ func elapsed(start time.Time) string {
 	return time.Since(start).Round(time.Millisecond).String()
 }
 
+// smallRepro is how many packages a narrowed repro may name and still run
+// alongside the other trees (treeRunner.run).
+const smallRepro = 4
+
 // checkRun is what the checks gave: the runner (nil when nothing ran),
 // the contract's record, each tree's outcomes and repro's narrowing.
 type checkRun struct {
@@ -602,6 +627,10 @@ func runChecks(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Com
 	out.only = make([][]string, len(specs))
 	if !req.FullRepro && repro != base.Tree {
 		reproJob.specs, out.only = narrowRepro(specs, scope)
+		reproJob.small = true
+		for _, o := range out.only {
+			reproJob.small = reproJob.small && o != nil && len(o) <= smallRepro
+		}
 	}
 	if out.outcomes, err = tr.run(ctx, []treeJob{headJob, baseJob, reproJob}); err != nil {
 		return nil, err
