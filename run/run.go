@@ -537,10 +537,6 @@ func elapsed(start time.Time) string {
 	return time.Since(start).Round(time.Millisecond).String()
 }
 
-// smallRepro is how many packages a narrowed repro may name and still run
-// alongside the other trees (treeRunner.run).
-const smallRepro = 4
-
 // checkRun is what the checks gave: the runner (nil when nothing ran),
 // the contract's record, each tree's outcomes and repro's narrowing.
 type checkRun struct {
@@ -627,10 +623,6 @@ func runChecks(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Com
 	out.only = make([][]string, len(specs))
 	if !req.FullRepro && repro != base.Tree {
 		reproJob.specs, out.only = narrowRepro(specs, scope)
-		reproJob.small = true
-		for _, o := range out.only {
-			reproJob.small = reproJob.small && o != nil && len(o) <= smallRepro
-		}
 	}
 	if out.outcomes, err = tr.run(ctx, []treeJob{headJob, baseJob, reproJob}); err != nil {
 		return nil, err

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -32,11 +31,6 @@ type treeJob struct {
 	// specs, when not nil, replace the runner's specs on this tree, one
 	// for one (repro's narrowed commands).
 	specs []spec
-	// small: every check on this tree is narrowed to a few packages.
-	small bool
-	// holds, when not nil, is called once the tree holds its worktree (or
-	// needs none).
-	holds func()
 }
 
 // specsOf is what runs on tj's tree.
@@ -101,56 +95,16 @@ func (tr *treeRunner) run(ctx context.Context, trees []treeJob) (map[string]*tre
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
-	// A small tree (repro narrowed to a few packages) runs alongside the
-	// others from the start when the limit is automatic: it is what keeps
-	// a fix with a new test from costing two runs one after the other.
-	// It waits until the first tree holds its worktree, so that the first
-	// tree gets the pool's first worktree, whose build caches are warm.
-	if tr.auto && len(labels) > 1 {
-		// Small trees start right after the first, not after the trees
-		// queued before them.
-		rest := labels[1:]
-		slices.SortStableFunc(rest, func(a, b treeJob) int {
-			switch {
-			case a.small == b.small:
-				return 0
-			case a.small:
-				return -1
-			}
-			return 1
-		})
-	}
-	firstHolds := make(chan struct{})
-	var once sync.Once
-	holds := func() { once.Do(func() { close(firstHolds) }) }
-	for i, tj := range labels {
-		slot := !(tr.auto && tj.small) || i == 0
-		if slot && sched.acquire(ctx) != nil {
+	for _, tj := range labels {
+		if sched.acquire(ctx) != nil {
 			break
-		}
-		if i == 0 {
-			tj.holds = holds
-		} else if !slot {
-			select {
-			case <-firstHolds:
-			case <-ctx.Done():
-			}
-		}
-		release := func(wall, cpu time.Duration) string {
-			if !slot {
-				return ""
-			}
-			return sched.release(wall, cpu)
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if tj.holds != nil {
-				defer tj.holds()
-			}
 			out, err := tr.runTree(ctx, tj)
 			if err != nil {
-				release(0, 0)
+				sched.release(0, 0)
 				mu.Lock()
 				defer mu.Unlock()
 				if firstErr == nil {
@@ -160,7 +114,7 @@ func (tr *treeRunner) run(ctx context.Context, trees []treeJob) (map[string]*tre
 				}
 				return
 			}
-			if msg := release(out.wall, out.cpu); msg != "" {
+			if msg := sched.release(out.wall, out.cpu); msg != "" {
 				tr.progress(fmt.Sprintf("[%s] %s", tj.label, msg))
 			}
 			mu.Lock()
@@ -236,9 +190,6 @@ func (tr *treeRunner) runSpecs(ctx context.Context, tj treeJob, specs []spec, pr
 func (tr *treeRunner) execute(ctx context.Context, tj treeJob, specs []spec, prepare func(dir string) error, start time.Time) (outs []*checks.Outcome, wall, cpu time.Duration, err error) {
 	tr.progress(fmt.Sprintf("[%s] checking out tree %s", tj.label, tj.tree[:12]))
 	dir, homeDir, done, err := tr.worktree(ctx, tj)
-	if tj.holds != nil {
-		tj.holds()
-	}
 	if err != nil {
 		return nil, 0, 0, err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -89,42 +88,6 @@ func TestRunNarrowsRepro(t *testing.T) {
 	if strings.Contains(r.proof("show").stdout, "only ") {
 		t.Errorf("helper package: show says the repro was narrowed")
 	}
-}
-
-// TestRunNarrowedReproRunsAlongside: a narrowed repro starts alongside
-// head instead of after it. Head's test in c waits for a file that only the
-// repro run writes (a's new test, on base's buggy code): run one after the
-// other, head's test would wait in vain and fail.
-func TestRunNarrowedReproRunsAlongside(t *testing.T) {
-	t.Parallel()
-	r := newProofRepo(t)
-	r.Signing("alice@example.com")
-	marker := filepath.Join(t.TempDir(), "repro-ran")
-	r.Write(map[string]string{
-		"go.mod":      "module example.com/m\n\ngo 1.21\n",
-		"a/a.go":      "package a\n\nfunc Add(x, y int) int { return x * y }\n",
-		"a/a_test.go": "package a\n\nimport \"testing\"\n\nfunc TestZero(t *testing.T) {\n\tif Add(0, 0) != 0 {\n\t\tt.Fatal()\n\t}\n}\n",
-		"c/c.go":      "package c\n",
-		"c/c_test.go": fmt.Sprintf("package c\n\nimport (\n\t\"os\"\n\t\"testing\"\n\t\"time\"\n)\n\n"+
-			"func TestWait(t *testing.T) {\n\tfor end := time.Now().Add(60 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {\n"+
-			"\t\tif _, err := os.Stat(%q); err == nil {\n\t\t\treturn\n\t\t}\n\t}\n\tt.Fatal(\"repro did not run alongside\")\n}\n", marker),
-	})
-	r.Commit("base")
-	r.Write(map[string]string{
-		"a/a.go": "package a\n\nfunc Add(x, y int) int { return x + y }\n",
-		"a/add_test.go": fmt.Sprintf("package a\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\n"+
-			"func TestAdd(t *testing.T) {\n\tif Add(2, 3) != 5 {\n\t\tos.WriteFile(%q, nil, 0o644)\n\t\tt.Fatal(Add(2, 3))\n\t}\n}\n", marker),
-	})
-	r.Commit("a: Add adds")
-	p := r.runJSON(0, "--test", "go test -count=1 -json ./...").Predicate
-	c := p.Checks[0]
-	if !slices.Equal(c.Repro.Only, []string{"./a"}) || !slices.Equal(c.Fixed, []string{"example.com/m/a.TestAdd"}) || c.Head.Status != "pass" {
-		t.Errorf("repro.only %q, fixed %q, head %s (failed %q); want ./a, a.TestAdd fixed, head passing", c.Repro.Only, c.Fixed, c.Head.Status, c.Head.FailedTests)
-	}
-	if wts := r.Git("worktree", "list"); !strings.Contains(wts, "slot-1") {
-		t.Errorf("repro did not get a worktree of its own:\n%s", wts)
-	}
-	r.noStrayWorktrees()
 }
 
 // TestRunPolicyErrorStopsChecks: the policy compiles while the checks run;
