@@ -198,16 +198,18 @@ check_hand() {
 }
 
 # check_proof PREFIX PKG TEST [BASECACHED]: the run recorded AUTO_OK, head and
-# base pass, repro fails exactly PKG.TEST, which is the one fixed test.
+# base pass, repro fails exactly PKG.TEST, which is the one fixed test, and
+# repro ran only PKG (the narrowed repro, run/narrow.go).
 check_proof() {
 	local p=$1 pkg=$2 test=$3 got
 	got=$(jq -r --arg id "example.com/benchproj/pkg/$pkg.$test" '.predicate as $p | $p.checks[0] as $c |
 		[$p.decision, $c.head.status, $c.base.status, $c.repro.status,
 		 ($c.fixed == [$id]), ($c.repro.failedTests - ["example.com/benchproj/pkg/'"$pkg"'"] == [$id]),
-		 ($c.regressed | length), ($c.head.failed), ($c.base.failed)] | map(tostring) | join(" ")' "$p.json") ||
+		 ($c.regressed | length), ($c.head.failed), ($c.base.failed),
+		 ($c.repro.only == ["./pkg/'"$pkg"'"])] | map(tostring) | join(" ")' "$p.json") ||
 		die "cannot read the record in $p.json"
-	[[ "$got" == "AUTO_OK pass pass fail true true 0 0 0" ]] ||
-		die "$p: recorded $got, want AUTO_OK, head pass, base pass, repro fail with $pkg.$test only, $test fixed, nothing regressed"
+	[[ "$got" == "AUTO_OK pass pass fail true true 0 0 0 true" ]] ||
+		die "$p: recorded $got, want AUTO_OK, head pass, base pass, repro fail with $pkg.$test only, $test fixed, nothing regressed, repro narrowed to ./pkg/$pkg"
 	jq -r '.predicate.checks[0] | [(.head.cached // false), (.base.cached // false), (.repro.cached // false)] | map(tostring) | join(" ")' "$p.json" >"$p.cached"
 }
 
