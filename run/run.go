@@ -546,19 +546,6 @@ type checkRun struct {
 	only     [][]string
 }
 
-// pendingChecks is a startChecks in flight; wait may be called more than
-// once.
-type pendingChecks struct {
-	done chan struct{}
-	run  *checkRun
-	err  error
-}
-
-func (pc *pendingChecks) wait() (*checkRun, error) {
-	<-pc.done
-	return pc.run, pc.err
-}
-
 // startChecks sets up the tree runner and runs the contract's criteria and
 // then every check on head, base and repro, in a goroutine of its own.
 //
@@ -571,22 +558,15 @@ func (pc *pendingChecks) wait() (*checkRun, error) {
 // first, the head-side entry was never stored and every later run on top
 // of head relinked those packages (bench/README.md, "run").
 func startChecks(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Commit, base proofpack.Base,
-	specs []spec, trees *pendingTrees, progress func(string)) *pendingChecks {
-	pc := &pendingChecks{done: make(chan struct{})}
+	specs []spec, trees *pending[*preparedTrees], progress func(string)) *pending[*checkRun] {
 	if len(specs) == 0 && req.Contract == nil {
-		pc.run = &checkRun{}
-		close(pc.done)
-		return pc
+		return done(&checkRun{})
 	}
-	go func() {
-		defer close(pc.done)
-		pc.run, pc.err = runChecks(ctx, repo, req, head, base, specs, trees, progress)
-	}()
-	return pc
+	return start(func() (*checkRun, error) { return runChecks(ctx, repo, req, head, base, specs, trees, progress) })
 }
 
 func runChecks(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Commit, base proofpack.Base,
-	specs []spec, trees *pendingTrees, progress func(string)) (*checkRun, error) {
+	specs []spec, trees *pending[*preparedTrees], progress func(string)) (*checkRun, error) {
 	tr, err := newTreeRunner(ctx, repo, req, head, base.Commit, specs, progress)
 	if err != nil {
 		return nil, err
@@ -638,42 +618,54 @@ type preparedTrees struct {
 	scope   reproScope
 }
 
-// pendingTrees is a prepareTrees in flight; wait may be called more than
-// once.
-type pendingTrees struct {
-	done chan struct{}
-	res  *preparedTrees
-	err  error
-}
-
-func (pt *pendingTrees) wait() (*preparedTrees, error) {
-	<-pt.done
-	return pt.res, pt.err
-}
-
 // prepareTrees lists what changed between base and head and builds the
 // repro tree, in a goroutine of its own: the checks' own set-up (go env,
 // the network probe) runs meanwhile.
-func prepareTrees(ctx context.Context, repo *gitx.Repo, baseTree, headTree string, globs []string) *pendingTrees {
-	pt := &pendingTrees{done: make(chan struct{})}
-	go func() {
-		defer close(pt.done)
+func prepareTrees(ctx context.Context, repo *gitx.Repo, baseTree, headTree string, globs []string) *pending[*preparedTrees] {
+	return start(func() (*preparedTrees, error) {
 		entries, err := repo.TreeDiff(ctx, baseTree, headTree)
 		if err != nil {
-			pt.err = err
-			return
+			return nil, err
 		}
 		repro, n, scope, err := reproTree(ctx, repo, baseTree, headTree, globs)
 		if err != nil {
-			pt.err = err
-			return
+			return nil, err
 		}
 		for _, e := range entries {
 			if checks.IsTestFile(e.Path, globs) {
 				scope.changed = append(scope.changed, e)
 			}
 		}
-		pt.res = &preparedTrees{entries: entries, repro: repro, nTests: n, scope: scope}
+		return &preparedTrees{entries: entries, repro: repro, nTests: n, scope: scope}, nil
+	})
+}
+
+// pending is a result being worked out in a goroutine of its own; wait may
+// be called more than once.
+type pending[T any] struct {
+	ch  chan struct{}
+	val T
+	err error
+}
+
+// start runs f in a goroutine.
+func start[T any](f func() (T, error)) *pending[T] {
+	p := &pending[T]{ch: make(chan struct{})}
+	go func() {
+		defer close(p.ch)
+		p.val, p.err = f()
 	}()
-	return pt
+	return p
+}
+
+// done is a pending that already has v.
+func done[T any](v T) *pending[T] {
+	p := &pending[T]{ch: make(chan struct{}), val: v}
+	close(p.ch)
+	return p
+}
+
+func (p *pending[T]) wait() (T, error) {
+	<-p.ch
+	return p.val, p.err
 }
