@@ -217,6 +217,36 @@ func TestClaudeFailures(t *testing.T) {
 	}
 }
 
+// cliCase is what a preset's CLI prints and exits with, and the status and
+// failure class (none: "") the reviewer must come out with.
+type cliCase struct {
+	model, out string
+	code       int
+	status     string
+	class      string
+}
+
+// checkCLICases runs preset against each case, each CLI faked by f under the
+// case's model name.
+func (f *fakes) checkCLICases(t *testing.T, cases []cliCase, preset string) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.model, func(t *testing.T) {
+			t.Parallel()
+			f.set(preset, tc.model, tc.out, tc.code, "")
+			_, res := runOne(t, presetReviewer(preset, tc.model), testInput(), f.options())
+			class := ""
+			if res.Failure != nil {
+				class = res.Failure.Class
+				t.Logf("%s: %s", class, res.Failure.Message)
+			}
+			if res.Status != tc.status || class != tc.class {
+				t.Fatalf("%s: %+v %+v; want %s %s", tc.model, res, res.Failure, tc.status, tc.class)
+			}
+		})
+	}
+}
+
 func codexEvents(events ...string) string { return strings.Join(events, "\n") + "\n" }
 
 func agentMessage(text string) string {
@@ -245,12 +275,7 @@ func TestCodexPreset(t *testing.T) {
 	}
 	checkSandbox(t, f, "codex", "ok", rep, "CODEX_API_KEY")
 
-	for _, tc := range []struct {
-		model, out string
-		code       int
-		status     string
-		class      string
-	}{
+	f.checkCLICases(t, []cliCase{
 		{"reconnect", codexEvents(append(started, `{"type":"error","message":"Reconnecting... 1/5 (stream disconnected before completion)"}`, agentMessage(testAnswer), done)...), 0, StatusOK, ""},
 		{"auth", codexEvents(append(started, `{"type":"turn.failed","error":{"message":"unexpected status 401 Unauthorized: {\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"}}`)...), 1, StatusUnavailable, ClassAuth},
 		{"quota", codexEvents(append(started, `{"type":"error","message":"unexpected status 429 Too Many Requests: {\"error\":{\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\",\"message\":\"You exceeded your current quota\"}}"}`, `{"type":"turn.failed","error":{"message":"unexpected status 429 Too Many Requests: {\"error\":{\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\",\"message\":\"You exceeded your current quota\"}}"}}`)...), 1, StatusUnavailable, ClassQuota},
@@ -260,21 +285,7 @@ func TestCodexPreset(t *testing.T) {
 		{"no-events", "", 0, StatusUnavailable, ClassMalformedOutput},
 		{"exit-only", "", 1, StatusUnavailable, ClassCrash},
 		{"prose", codexEvents(append(started, agentMessage("Looks good to me!"), done)...), 0, StatusUnavailable, ClassMalformedOutput},
-	} {
-		t.Run(tc.model, func(t *testing.T) {
-			t.Parallel()
-			f.set("codex", tc.model, tc.out, tc.code, "")
-			_, res := runOne(t, presetReviewer("codex", tc.model), testInput(), f.options())
-			class := ""
-			if res.Failure != nil {
-				class = res.Failure.Class
-				t.Logf("%s: %s", class, res.Failure.Message)
-			}
-			if res.Status != tc.status || class != tc.class {
-				t.Fatalf("%s: %+v %+v; want %s %s", tc.model, res, res.Failure, tc.status, tc.class)
-			}
-		})
-	}
+	}, "codex")
 }
 
 func geminiOutput(response string) string {
@@ -300,12 +311,7 @@ func TestGeminiPreset(t *testing.T) {
 	}
 	checkSandbox(t, f, "gemini", "ok", rep, "GEMINI_API_KEY")
 
-	for _, tc := range []struct {
-		model, out string
-		code       int
-		status     string
-		class      string
-	}{
+	f.checkCLICases(t, []cliCase{
 		{"bare", geminiOutput(testAnswer), 0, StatusOK, ""},
 		{"input", geminiError("FatalInputError", "No input provided via stdin.", 42), 42, StatusUnavailable, ClassBadRequest},
 		{"turns", geminiError("FatalTurnLimitedError", "Reached max session turns", 53), 53, StatusUnavailable, ClassTurnLimit},
@@ -317,21 +323,7 @@ func TestGeminiPreset(t *testing.T) {
 		{"prose", geminiOutput("LGTM, approve."), 0, StatusUnavailable, ClassMalformedOutput},
 		{"python-fence", geminiOutput("```python\nprint(1)\n```"), 0, StatusUnavailable, ClassMalformedOutput},
 		{"no-response", `{"session_id":"x","stats":{}}`, 0, StatusUnavailable, ClassMalformedOutput},
-	} {
-		t.Run(tc.model, func(t *testing.T) {
-			t.Parallel()
-			f.set("gemini", tc.model, tc.out, tc.code, "")
-			_, res := runOne(t, presetReviewer("gemini", tc.model), testInput(), f.options())
-			class := ""
-			if res.Failure != nil {
-				class = res.Failure.Class
-				t.Logf("%s: %s", class, res.Failure.Message)
-			}
-			if res.Status != tc.status || class != tc.class {
-				t.Fatalf("%s: %+v %+v; want %s %s", tc.model, res, res.Failure, tc.status, tc.class)
-			}
-		})
-	}
+	}, "gemini")
 }
 
 // TestCommandTimeoutKillsGroup: a CLI that outlives its deadline is killed
