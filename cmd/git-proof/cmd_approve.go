@@ -39,18 +39,9 @@ Exit 0 recorded; 1 nothing to approve (no valid proof, or BLOCK); 2 usage or env
 				return err
 			}
 			st.Identity(ctx, repo)
-			key := st.SigningKey
-			if key == "" {
-				if key, err = settings.DefaultKey(ctx, repo); err != nil {
-					return &exitError{code: exitUsage, err: err}
-				}
-			}
-			if key == "" {
-				return &exitError{code: exitUsage, err: settings.ErrNoSigningKey}
-			}
-			signer, err := sign.NewSSHSigner(ctx, sign.SSHSignerOptions{Key: key, Program: st.SSHProgram, Namespace: sign.ApproveNamespace})
+			signer, err := sshSigner(ctx, repo, st, sign.ApproveNamespace, settings.ErrNoSigningKey)
 			if err != nil {
-				return &exitError{code: exitUsage, err: fmt.Errorf("signing key from %s: %w", st.SigningKeySource, err)}
+				return err
 			}
 			v, err := newVerifier(ctx, repo, true)
 			if err != nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/git-proof/git-proof/report"
 	"github.com/git-proof/git-proof/run"
 	"github.com/git-proof/git-proof/settings"
-	"github.com/git-proof/git-proof/sign"
 	"github.com/urfave/cli/v2"
 )
 
@@ -86,18 +85,9 @@ func runAction(c *cli.Context, minimize bool) error {
 	st.Identity(ctx, repo)
 	var signer proofpack.Signer
 	if !c.Bool("unsigned") {
-		key := st.SigningKey
-		if key == "" {
-			if key, err = settings.DefaultKey(ctx, repo); err != nil {
-				return &exitError{code: exitUsage, err: err}
-			}
-		}
-		if key == "" {
-			return &exitError{code: exitUsage, err: fmt.Errorf("%w, or pass --unsigned", settings.ErrNoSigningKey)}
-		}
-		s, err := sign.NewSSHSigner(ctx, sign.SSHSignerOptions{Key: key, Program: st.SSHProgram})
+		s, err := sshSigner(ctx, repo, st, "", fmt.Errorf("%w, or pass --unsigned", settings.ErrNoSigningKey))
 		if err != nil {
-			return &exitError{code: exitUsage, err: fmt.Errorf("signing key from %s: %w", st.SigningKeySource, err)}
+			return err
 		}
 		signer = s
 	}

@@ -60,6 +60,27 @@ func progressTo(c *cli.Context) func(string) {
 	return func(s string) { fmt.Fprintf(c.App.ErrWriter, "git proof: %s\n", s) }
 }
 
+// sshSigner is the signer for the user's key (proof.signingKey, else the
+// default key) in namespace ("" for records); noKey is the error when there
+// is no key at all.
+func sshSigner(ctx context.Context, repo *gitx.Repo, st *settings.Settings, namespace string, noKey error) (*sign.SSHSigner, error) {
+	key := st.SigningKey
+	if key == "" {
+		var err error
+		if key, err = settings.DefaultKey(ctx, repo); err != nil {
+			return nil, &exitError{code: exitUsage, err: err}
+		}
+	}
+	if key == "" {
+		return nil, &exitError{code: exitUsage, err: noKey}
+	}
+	s, err := sign.NewSSHSigner(ctx, sign.SSHSignerOptions{Key: key, Program: st.SSHProgram, Namespace: namespace})
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("signing key from %s: %w", st.SigningKeySource, err)}
+	}
+	return s, nil
+}
+
 // verifierWith builds a verifier with eng: the repository's allowed
 // signers, the gate's rule for ref ("" = the default rule) and approvers,
 // and the transition index, so that show, verify, policy eval and the
