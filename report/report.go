@@ -34,6 +34,15 @@ func (s Style) decision(d string) string {
 
 var q = proofpack.Sanitize
 
+// qJoin is every x made safe to print (q), joined with sep.
+func qJoin(xs []string, sep string) string {
+	qs := make([]string, len(xs))
+	for i, x := range xs {
+		qs[i] = q(x)
+	}
+	return strings.Join(qs, sep)
+}
+
 func short(id string) string {
 	if len(id) > 12 {
 		return id[:12]
@@ -108,11 +117,7 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 	if e := p.Environment; e.Network != "" {
 		fmt.Fprintf(w, "checks:   hermetic environment, network %s", q(e.Network))
 		if len(e.Passed) > 0 {
-			qs := make([]string, len(e.Passed))
-			for i, x := range e.Passed {
-				qs[i] = q(x)
-			}
-			fmt.Fprintf(w, "; passed %s", strings.Join(qs, ", "))
+			fmt.Fprintf(w, "; passed %s", qJoin(e.Passed, ", "))
 		}
 		fmt.Fprintln(w)
 	}
@@ -234,11 +239,7 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 				extra += "  report: " + q(t.r.ParseError)
 			}
 			if len(t.r.Only) > 0 {
-				qs := make([]string, len(t.r.Only))
-				for i, x := range t.r.Only {
-					qs[i] = q(x)
-				}
-				extra += "  only " + strings.Join(qs, " ") + " (elsewhere the tree is base's)"
+				extra += "  only " + qJoin(t.r.Only, " ") + " (elsewhere the tree is base's)"
 			}
 			fmt.Fprintf(w, "  %s %s exit %d  %d passed %d failed %d skipped  %s%s\n", t.label, status, t.r.ExitCode, t.r.Passed, t.r.Failed, t.r.Skipped, (time.Duration(t.r.DurationMS) * time.Millisecond).String(), extra)
 		}
@@ -246,15 +247,11 @@ func Show(w io.Writer, s Style, c *verify.CommitResult) {
 			if n == 0 {
 				return
 			}
-			qs := make([]string, len(names))
-			for i, x := range names {
-				qs[i] = q(x)
-			}
 			more := ""
 			if n > len(names) {
 				more = fmt.Sprintf(" … and %d more", n-len(names))
 			}
-			fmt.Fprintf(w, "  %-9s %d: %s%s\n", label, n, strings.Join(qs, ", "), more)
+			fmt.Fprintf(w, "  %-9s %d: %s%s\n", label, n, qJoin(names, ", "), more)
 		}
 		if ch.Head != nil && ch.Head.Failed > 0 && len(ch.Head.FailedTests) > 0 {
 			list("failing at head", ch.Head.FailedTests, ch.Head.Failed)
@@ -346,11 +343,7 @@ func showContract(w io.Writer, s Style, c *proofpack.Contract) {
 			fmt.Fprintf(w, " of at most %d", sc.MaxFiles)
 		}
 		if len(sc.Outside) > 0 {
-			qs := make([]string, len(sc.Outside))
-			for i, x := range sc.Outside {
-				qs[i] = q(x)
-			}
-			fmt.Fprintf(w, "; outside the scope: %s", strings.Join(qs, ", "))
+			fmt.Fprintf(w, "; outside the scope: %s", qJoin(sc.Outside, ", "))
 		}
 		fmt.Fprintln(w)
 	}
