@@ -16,6 +16,8 @@ type Commit struct {
 	ID      string
 	Tree    string
 	Parents []string
+	// Time is the committer time (Unix seconds).
+	Time int64
 	// Shallow is true when the commit sits on a shallow clone's boundary: git
 	// shows it without parents although it has some, so its base is unknown.
 	Shallow bool
@@ -71,7 +73,7 @@ func (r *Repo) ListCommits(ctx context.Context, args []string) ([]*Commit, error
 			return nil, fmt.Errorf("%w: %q", ErrUnknownRevision, a)
 		}
 		walk := strings.Contains(a, "..") || strings.HasPrefix(a, "^")
-		cargs := []string{"rev-list", "--no-commit-header", "--format=%H %T %P"}
+		cargs := []string{"rev-list", "--no-commit-header", "--format=%H %T %ct %P"}
 		if !walk {
 			id, err := r.ResolveCommit(ctx, a)
 			if err != nil {
@@ -91,14 +93,18 @@ func (r *Repo) ListCommits(ctx context.Context, args []string) ([]*Commit, error
 		sc := bufio.NewScanner(bytes.NewReader(raw))
 		for sc.Scan() {
 			f := strings.Fields(sc.Text())
-			if len(f) < 2 {
+			if len(f) < 3 {
+				return nil, fmt.Errorf("list commits: unexpected line %q", sc.Text())
+			}
+			t, err := strconv.ParseInt(f[2], 10, 64)
+			if err != nil {
 				return nil, fmt.Errorf("list commits: unexpected line %q", sc.Text())
 			}
 			if seen[f[0]] {
 				continue
 			}
 			seen[f[0]] = true
-			out = append(out, &Commit{ID: f[0], Tree: f[1], Parents: f[2:], Shallow: shallow[f[0]]})
+			out = append(out, &Commit{ID: f[0], Tree: f[1], Time: t, Parents: f[3:], Shallow: shallow[f[0]]})
 		}
 	}
 	return out, nil

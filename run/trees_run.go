@@ -390,6 +390,7 @@ func newTreeRunner(ctx context.Context, repo *gitx.Repo, req Request, head *gitx
 	if tr.jobs <= 0 {
 		tr.jobs, tr.auto = tr.cpus, true
 	}
+	tr.epoch = head.Time
 	needIsolation := false
 	for _, s := range specs {
 		needIsolation = needIsolation || !s.Network
@@ -398,11 +399,6 @@ func newTreeRunner(ctx context.Context, repo *gitx.Repo, req Request, head *gitx
 	var goenv func(string) string
 	var netErr error
 	wg.Go(func() { goenv = goEnv(ctx, from) })
-	wg.Go(func() {
-		if t, err := repo.CommitTime(ctx, head.ID); err == nil {
-			tr.epoch = t
-		}
-	})
 	var baseEpoch int64
 	if baseCommit != "" {
 		wg.Go(func() {
