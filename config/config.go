@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"regexp"
+
+	"github.com/git-proof/git-proof/internal/lazyre"
 	"strings"
 	"time"
 
@@ -98,9 +99,9 @@ var (
 		"preset:claude": "anthropic", "preset:codex": "openai", "preset:gemini": "google"}
 	defaultKeyEnv = map[string]string{"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY", "gemini": "GEMINI_API_KEY",
 		"preset:claude": "ANTHROPIC_API_KEY", "preset:codex": "CODEX_API_KEY", "preset:gemini": "GEMINI_API_KEY"}
-	reviewerNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
-	vendorRE       = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
-	modelRE        = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,127}$`)
+	reviewerNameRE = lazyre.New(`^[a-z0-9][a-z0-9-]{0,63}$`)
+	vendorRE       = lazyre.New(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+	modelRE        = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,127}$`)
 )
 
 // Check is one configured check.
@@ -146,11 +147,11 @@ func (e *Error) Error() string {
 }
 
 var (
-	nameRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	nameRE   = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 	kinds    = map[string]bool{"test": true, "lint": true, "build": true, "custom": true}
 	formats  = map[string]bool{"": true, "go-test-json": true, "junit": true, "tap": true, "sarif": true, "exit-code": true}
-	envName  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	envName  = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	yamlLine = lazyre.New(`^(?:yaml: )?line (\d+): (.*)$`)
 )
 
 // Parse reads and validates a config; file names the source in errors.
@@ -453,7 +454,7 @@ func yamlError(file string, err error) error {
 }
 
 // credentialRE matches variable names that hold secrets by convention.
-var credentialRE = regexp.MustCompile(`(?i)(token|secret|passw|askpass|credential|api_?key|private_?key|access_?key|auth|session|cookie|signing_?key|_pat$|^pat_)`)
+var credentialRE = lazyre.New(`(?i)(token|secret|passw|askpass|credential|api_?key|private_?key|access_?key|auth|session|cookie|signing_?key|_pat$|^pat_)`)
 
 // LooksLikeCredential reports whether a variable's name says it holds a
 // secret (GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY, NPM_AUTH…); such variables

@@ -3,7 +3,8 @@ package contract
 import (
 	"fmt"
 	"path"
-	"regexp"
+
+	"github.com/git-proof/git-proof/internal/lazyre"
 	"strings"
 	"unicode/utf8"
 
@@ -277,7 +278,7 @@ func findResult(rs []ReproResult, id string) (ReproResult, bool) {
 
 // negativeRE finds sentences about what must not happen, or what happens
 // on a condition: those catch the wrong-input paths implementers skip.
-var negativeRE = regexp.MustCompile(`(?is)\b(must not|shall not|should not|will not|never|reject(s|ed|ing)?|refuse(s|d)?|invalid|forbid(s|den)?|den(y|ies|ied))\b|\bif\b.+\bthen\b`)
+var negativeRE = lazyre.New(`(?is)\b(must not|shall not|should not|will not|never|reject(s|ed|ing)?|refuse(s|d)?|invalid|forbid(s|den)?|den(y|ies|ied))\b|\bif\b.+\bthen\b`)
 
 // holdoutsWanted is how many holdouts each risk wants for full points
 // (after Signum's minimums, raised to one for low risk).
@@ -387,13 +388,13 @@ func scopeBoundedness(c *Contract) Dimension {
 var (
 	// earsRE: every EARS pattern ("THE … SHALL", "WHEN … SHALL", "IF …
 	// THEN … SHALL", "WHILE …", "WHERE …") has the modal SHALL.
-	earsRE = regexp.MustCompile(`(?i)\bshall\b`)
-	gwtRE  = regexp.MustCompile(`(?is)\bgiven\b.*\bwhen\b.*\bthen\b`)
+	earsRE = lazyre.New(`(?i)\bshall\b`)
+	gwtRE  = lazyre.New(`(?is)\bgiven\b.*\bwhen\b.*\bthen\b`)
 	// vagueRE is Signum's list of phrases that state no checkable outcome
 	// and of verbs that hide one (review.md §1.3).
-	vagueRE = regexp.MustCompile(`(?i)\b(works? correctly|as expected|properly|should work|handle[sd]?|handling|process(es|ed|ing)?|manage[sd]?|managing|support(s|ed|ing)?|ensure[sd]?|ensuring)\b`)
+	vagueRE = lazyre.New(`(?i)\b(works? correctly|as expected|properly|should work|handle[sd]?|handling|process(es|ed|ing)?|manage[sd]?|managing|support(s|ed|ing)?|ensure[sd]?|ensuring)\b`)
 	// clarifyRE is Spec Kit's marker of an open question.
-	clarifyRE = regexp.MustCompile(`(?i)\[NEEDS CLARIFICATION`)
+	clarifyRE = lazyre.New(`(?i)\[NEEDS CLARIFICATION`)
 )
 
 // prose lists the sentences that say what the change must do, with where

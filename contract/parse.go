@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
+
+	"github.com/git-proof/git-proof/internal/lazyre"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -60,8 +61,8 @@ func ParseHoldouts(data []byte, file string) (*HoldoutsFile, error) {
 }
 
 var (
-	yamlLineRE      = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	parserProblemRE = regexp.MustCompile(`^(did not find expected|found undefined tag handle|found duplicate %|found incompatible YAML)`)
+	yamlLineRE      = lazyre.New(`^(?:yaml: )?line (\d+): (.*)$`)
+	parserProblemRE = lazyre.New(`^(did not find expected|found undefined tag handle|found duplicate %|found incompatible YAML)`)
 )
 
 // parseDocument returns the one mapping a file must hold, after the checks

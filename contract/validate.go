@@ -3,15 +3,16 @@ package contract
 import (
 	"fmt"
 	"path"
-	"regexp"
+
+	"github.com/git-proof/git-proof/internal/lazyre"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
 )
 
 var (
-	idRE  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	hexRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	idRE  = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	hexRE = lazyre.New(`^[0-9a-f]{64}$`)
 )
 
 // Validate checks a contract built in Go the way Parse checks a file:

@@ -3,7 +3,8 @@ package deps
 import (
 	"errors"
 	"fmt"
-	"regexp"
+
+	"github.com/git-proof/git-proof/internal/lazyre"
 	"strings"
 	"unicode"
 )
@@ -18,10 +19,10 @@ type requirement struct {
 }
 
 var (
-	pep508NameRE = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?`)
-	pep503RunRE  = regexp.MustCompile(`[-_.]+`)
-	versionOneRE = regexp.MustCompile(`^(~=|===|==|!=|<=|>=|<|>)\s*([A-Za-z0-9_.*+!-]+)$`)
-	arbitraryRE  = regexp.MustCompile(`^===\s*(\S+)$`)
+	pep508NameRE = lazyre.New(`^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?`)
+	pep503RunRE  = lazyre.New(`[-_.]+`)
+	versionOneRE = lazyre.New(`^(~=|===|==|!=|<=|>=|<|>)\s*([A-Za-z0-9_.*+!-]+)$`)
+	arbitraryRE  = lazyre.New(`^===\s*(\S+)$`)
 )
 
 // normalizePyPI is the PEP 503 normalized form of a project name, which is

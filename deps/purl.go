@@ -1,7 +1,7 @@
 package deps
 
 import (
-	"regexp"
+	"github.com/git-proof/git-proof/internal/lazyre"
 	"strings"
 
 	packageurl "github.com/package-url/packageurl-go"
@@ -37,7 +37,7 @@ func purl(ecosystem, name, exact string) string {
 }
 
 // semverRE matches one exact semantic version, with an optional leading v.
-var semverRE = regexp.MustCompile(`^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+var semverRE = lazyre.New(`^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 
 // isExactSemver reports whether v is one exact semantic version (npm and
 // Cargo lock files, an npm spec pinned to one version).

@@ -1,7 +1,7 @@
 package deps
 
 import (
-	"regexp"
+	"github.com/git-proof/git-proof/internal/lazyre"
 	"strings"
 )
 
@@ -90,7 +90,7 @@ func (p *parser) pep508List(file string, data []byte, tbl, key string, v any, sc
 }
 
 // poetryExactRE is a bare Poetry version, which pins it exactly.
-var poetryExactRE = regexp.MustCompile(`^\d+(\.\d+)*([a-zA-Z0-9.+!-]*)$`)
+var poetryExactRE = lazyre.New(`^\d+(\.\d+)*([a-zA-Z0-9.+!-]*)$`)
 
 // poetryTable adds a Poetry dependency table: name → "constraint", or a
 // table with version, git (+rev/tag/branch), path or url, or an array of

@@ -3,7 +3,8 @@ package deps
 import (
 	"fmt"
 	"path"
-	"regexp"
+
+	"github.com/git-proof/git-proof/internal/lazyre"
 	"slices"
 	"strings"
 )
@@ -97,7 +98,7 @@ func includeTarget(from, ref string) (string, bool) {
 
 // commentRE is pip's: a comment starts at a # at the start of the line or
 // after whitespace, so a URL's #egg= fragment is not one.
-var commentRE = regexp.MustCompile(`(^|\s+)#.*$`)
+var commentRE = lazyre.New(`(^|\s+)#.*$`)
 
 // parseRequirements parses one requirements file. The first line pip would
 // reject makes the whole file an error, as it does for pip.
@@ -307,7 +308,7 @@ func requirementDep(file, s string, editable bool) (Dependency, error) {
 	return d, nil
 }
 
-var schemeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
+var schemeRE = lazyre.New(`^[A-Za-z][A-Za-z0-9+.-]*:`)
 
 // looksLikeLocation reports whether a requirement is a URL, a path or an
 // archive rather than a PEP 508 line ("name @ url" is PEP 508).

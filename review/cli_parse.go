@@ -6,7 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
+
+	"github.com/git-proof/git-proof/internal/lazyre"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,7 +47,7 @@ type claudeEnvelope struct {
 
 // apiErrorRE reads the status of claude's "API Error: 529 {…}" result text,
 // a fixed prefix the CLI writes, not free text.
-var apiErrorRE = regexp.MustCompile(`^API Error: ([1-5][0-9][0-9])\b\s*(\{.*)?`)
+var apiErrorRE = lazyre.New(`^API Error: ([1-5][0-9][0-9])\b\s*(\{.*)?`)
 
 // parseClaudeEnvelope reads claude's JSON result: the answer is
 // structured_output; is_error or a subtype other than success is a failure,
@@ -207,7 +208,7 @@ func parseCodexEvents(stdout []byte) (a *answer, failure *failError, terminal bo
 
 // codexStatusRE reads an HTTP status that codex writes into its error
 // messages ("unexpected status 401 Unauthorized", "last status: 429").
-var codexStatusRE = regexp.MustCompile(`\bstatus:? ([1-5][0-9][0-9])\b`)
+var codexStatusRE = lazyre.New(`\bstatus:? ([1-5][0-9][0-9])\b`)
 
 // classifyCodexMessage classifies a codex error event by the HTTP status
 // and the OpenAI error object it carries, when it carries them.

@@ -3,7 +3,8 @@ package review
 import (
 	"fmt"
 	"math"
-	"regexp"
+
+	"github.com/git-proof/git-proof/internal/lazyre"
 	"strings"
 )
 
@@ -37,17 +38,17 @@ func (h SecretHit) String() string {
 
 // Secret rules, after gitleaks' (github.com/gitleaks/gitleaks config).
 var (
-	awsKeyRE    = regexp.MustCompile(`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`)
-	pemBeginRE  = regexp.MustCompile(`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`)
-	pemEndRE    = regexp.MustCompile(`-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`)
-	githubRE    = regexp.MustCompile(`\b(?:(?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{36}|github_pat_[0-9A-Za-z_]{82})\b`)
-	slackRE     = regexp.MustCompile(`\b(?:xox[abposre]-[0-9]{8,13}-[0-9A-Za-z-]{8,}|xapp-[0-9]-[A-Z0-9]+-[0-9]+-[a-z0-9]+)`)
-	anthropicRE = regexp.MustCompile(`\bsk-ant-(?:api|admin|oat)[0-9]{2}-[A-Za-z0-9_-]{32,}`)
-	openaiRE    = regexp.MustCompile(`\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|[A-Za-z0-9]{48})\b`)
-	googleRE    = regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)
+	awsKeyRE    = lazyre.New(`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`)
+	pemBeginRE  = lazyre.New(`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`)
+	pemEndRE    = lazyre.New(`-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`)
+	githubRE    = lazyre.New(`\b(?:(?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{36}|github_pat_[0-9A-Za-z_]{82})\b`)
+	slackRE     = lazyre.New(`\b(?:xox[abposre]-[0-9]{8,13}-[0-9A-Za-z-]{8,}|xapp-[0-9]-[A-Z0-9]+-[0-9]+-[a-z0-9]+)`)
+	anthropicRE = lazyre.New(`\bsk-ant-(?:api|admin|oat)[0-9]{2}-[A-Za-z0-9_-]{32,}`)
+	openaiRE    = lazyre.New(`\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|[A-Za-z0-9]{48})\b`)
+	googleRE    = lazyre.New(`\bAIza[0-9A-Za-z_-]{35}\b`)
 	// genericRE: a credential-named key assigned a quoted value.
-	genericRE = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])[a-z0-9_.-]{0,40}(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret)(?:[_-]?(?:key|value|id))?["']?\s*(?::=|=>|[=:])\s*["'` + "`" + `]([^"'` + "`" + `\s]{10,200})["'` + "`" + `]`)
-	base64RE  = regexp.MustCompile(`^[A-Za-z0-9+/=]+$`)
+	genericRE = lazyre.New(`(?i)(?:^|[^a-z0-9])[a-z0-9_.-]{0,40}(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret)(?:[_-]?(?:key|value|id))?["']?\s*(?::=|=>|[=:])\s*["'` + "`" + `]([^"'` + "`" + `\s]{10,200})["'` + "`" + `]`)
+	base64RE  = lazyre.New(`^[A-Za-z0-9+/=]+$`)
 )
 
 // MinSecretEntropy is the Shannon entropy (bits per character) a generic
@@ -64,7 +65,7 @@ func scanLine(l string) string {
 	}
 	for _, r := range []struct {
 		name string
-		re   *regexp.Regexp
+		re   *lazyre.RE
 	}{
 		{"github-token", githubRE}, {"slack-token", slackRE}, {"anthropic-api-key", anthropicRE},
 		{"openai-api-key", openaiRE}, {"google-api-key", googleRE},
