@@ -213,6 +213,10 @@ func (r *Repo) Remotes(ctx context.Context) ([]string, error) {
 }
 
 // getenv reads a variable of the environment git runs with.
+// Getenv is the value of k in the environment git runs with (Env, or
+// this process's).
+func (r *Repo) Getenv(k string) string { return r.getenv(k) }
+
 func (r *Repo) getenv(k string) string {
 	if r.Env == nil {
 		return os.Getenv(k)

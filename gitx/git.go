@@ -60,8 +60,20 @@ type Repo struct {
 // It honours GIT_DIR and friends because git itself reads them.
 func Open(ctx context.Context, dir string, env []string) (*Repo, error) {
 	r := &Repo{Dir: dir, Env: env, cfg: &configCache{}}
+	// The top level is asked for alongside (the first call fails when
+	// there is none, so it cannot be one call): every command waits on Open.
+	type answer struct {
+		out []byte
+		err error
+	}
+	topc := make(chan answer, 1)
+	go func() {
+		out, err := r.Run(ctx, "rev-parse", "--show-toplevel")
+		topc <- answer{out, err}
+	}()
 	out, err := r.Run(ctx, "rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir",
 		"--is-bare-repository", "--show-object-format")
+	top := <-topc
 	if err != nil {
 		var ge *GitError
 		if errors.As(err, &ge) && strings.Contains(ge.Stderr, "not a git repository") {
@@ -74,11 +86,8 @@ func Open(ctx context.Context, dir string, env []string) (*Repo, error) {
 		return nil, fmt.Errorf("open repository: unexpected rev-parse output %q", out)
 	}
 	r.gitDir, r.commonDir, r.objectFormat = lines[0], lines[1], lines[3]
-	if lines[2] != "true" {
-		top, err := r.Run(ctx, "rev-parse", "--show-toplevel")
-		if err == nil {
-			r.topLevel = strings.TrimRight(string(top), "\n")
-		}
+	if lines[2] != "true" && top.err == nil {
+		r.topLevel = strings.TrimRight(string(top.out), "\n")
 	}
 	switch r.objectFormat {
 	case "sha1":

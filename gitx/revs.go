@@ -122,6 +122,76 @@ func (r *Repo) CommitInfo(ctx context.Context, rev string) (*Commit, error) {
 	return cs[0], nil
 }
 
+// CommitObject turns a commit ReadObjects read into a Commit, shown as
+// ListCommits shows it: a commit on a shallow clone's boundary has no
+// parents (git grafts them away). It saves a rev-list where the caller
+// reads other objects in the same cat-file process.
+func (r *Repo) CommitObject(o *Object) (*Commit, error) {
+	if o == nil || o.Missing || o.Type != "commit" || o.Data == nil {
+		return nil, fmt.Errorf("%w: %q is not a commit that was read", ErrUnknownRevision, nameOf(o))
+	}
+	c, err := ParseCommit(o.ID, o.Data)
+	if err != nil {
+		return nil, err
+	}
+	shallow, err := r.shallowSet()
+	if err != nil {
+		return nil, err
+	}
+	if shallow[c.ID] {
+		c.Parents, c.Shallow = nil, true
+	}
+	return c, nil
+}
+
+func nameOf(o *Object) string {
+	if o == nil {
+		return ""
+	}
+	return o.Name
+}
+
+// ParseCommit reads the tree, parents and committer time from a raw commit
+// object (the header, up to the first empty line).
+func ParseCommit(id string, data []byte) (*Commit, error) {
+	c := &Commit{ID: id}
+	committer := false
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if len(line) == 0 {
+			break
+		}
+		key, val, _ := strings.Cut(string(line), " ")
+		switch key {
+		case "tree":
+			c.Tree = val
+		case "parent":
+			c.Parents = append(c.Parents, val)
+		case "committer":
+			// "Name <email> 1700000000 +0000": the time is the
+			// second field from the end.
+			f := strings.Fields(val[strings.LastIndexByte(val, '>')+1:])
+			if len(f) != 2 {
+				return nil, fmt.Errorf("commit %s: unreadable committer line %q", id, line)
+			}
+			t, err := strconv.ParseInt(f[0], 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("commit %s: unreadable committer time in %q", id, line)
+			}
+			c.Time, committer = t, true
+		}
+	}
+	if c.Tree == "" || !committer {
+		return nil, fmt.Errorf("commit %s: no tree or committer line", id)
+	}
+	return c, nil
+}
+
 // IsShallow reports whether the repository is a shallow clone.
 func (r *Repo) shallowSet() (map[string]bool, error) {
 	b, err := os.ReadFile(filepath.Join(r.commonDir, "shallow"))
@@ -164,13 +234,4 @@ func (r *Repo) TreesOf(ctx context.Context, ids []string) (map[string]string, er
 		res[ids[i]] = f[0]
 	}
 	return res, nil
-}
-
-// CommitTime returns a commit's committer time (Unix seconds).
-func (r *Repo) CommitTime(ctx context.Context, rev string) (int64, error) {
-	out, err := r.Run(ctx, "show", "-s", "--format=%ct", rev+"^{commit}", "--")
-	if err != nil {
-		return 0, fmt.Errorf("commit time of %s: %w", rev, err)
-	}
-	return strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
 }

@@ -367,7 +367,8 @@ func CheckContract(ctx context.Context, repo *gitx.Repo, c *contract.Contract, r
 		if progress == nil {
 			progress = func(string) {}
 		}
-		tr, err := newTreeRunner(ctx, repo, Request{Env: req.Env, NetnsHelper: req.NetnsHelper, NoCache: true}, commit, "", nil, progress)
+		treq := Request{Env: req.Env, NetnsHelper: req.NetnsHelper, NoCache: true}
+		tr, err := newTreeRunner(ctx, repo, treq, probeMachine(ctx, checkEnviron(treq), treq.NetnsHelper), commit, 0, nil, progress)
 		if err != nil {
 			return contract.Report{}, nil, err
 		}

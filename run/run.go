@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -140,31 +141,11 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 	if rev == "" {
 		rev = "HEAD"
 	}
-	head, err := repo.CommitInfo(ctx, rev)
-	if err != nil {
-		return nil, err
-	}
-	var base proofpack.Base
-	switch {
-	case req.Base != "":
-		bc, err := repo.CommitInfo(ctx, req.Base)
-		if err != nil {
-			return nil, fmt.Errorf("base: %w", err)
-		}
-		base = proofpack.Base{Commit: bc.ID, Tree: bc.Tree}
-	case head.Shallow:
-		return nil, ErrShallow
-	case len(head.Parents) == 0:
-		base = proofpack.Base{Tree: repo.EmptyTree()}
-	default:
-		bt, err := repo.ResolveTree(ctx, head.Parents[0])
-		if err != nil {
-			return nil, fmt.Errorf("base %s: %w (a shallow or partial clone? run git fetch --deepen=1)", head.Parents[0], err)
-		}
-		base = proofpack.Base{Commit: head.Parents[0], Tree: bt}
-	}
-
-	cfg, err := readConfig(ctx, repo, head.ID)
+	// The probes of the machine are on the way to the first check; they
+	// run while the change is read.
+	probe := probeMachine(cctx, checkEnviron(req), req.NetnsHelper)
+	defer probe.wait()
+	head, base, baseTime, cfg, err := resolveChange(ctx, repo, rev, req.Base)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +162,7 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 	// known, and the diff, its hunks and the dependency delta are worked
 	// out while they run.
 	trees := prepareTrees(cctx, repo, base.Tree, head.Tree, globs)
-	cr := startChecks(cctx, repo, req, head, base, specs, trees, progress)
+	cr := startChecks(cctx, repo, req, probe, head, base, baseTime, specs, trees, progress)
 	defer func() {
 		// On an early return the checks are stopped and their worktrees
 		// released before Run returns.
@@ -267,6 +248,11 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 	}
 	p.Dependencies = depDelta
 
+	// The note's current state is read while the checks run; writing it
+	// is all that is left after them.
+	store := notes.New(repo, notes.Ref, 0)
+	snap := start(func() (*notes.Snapshot, error) { return store.Prepare(cctx, head.ID) })
+	defer snap.wait()
 	run, err := cr.wait()
 	if err != nil {
 		return nil, err
@@ -361,9 +347,11 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 		return nil, err
 	}
 	progress("recording proof on " + notes.Ref)
-	store := notes.New(repo, notes.Ref, 0)
 	msg := fmt.Sprintf("git proof run: %s %s", p.Decision, head.ID)
-	tip, err := store.Append(ctx, head.ID, record, msg)
+	// A snapshot that could not be read is read again, and its error
+	// reported, by AppendFrom.
+	sn, _ := snap.wait()
+	tip, err := store.AppendFrom(ctx, sn, head.ID, record, msg)
 	if err != nil {
 		return nil, fmt.Errorf("record proof: %w", err)
 	}
@@ -427,29 +415,88 @@ func checkSpecs(cfg *config.Config, tests []string, named []NamedCheck) ([]spec,
 	return out, nil
 }
 
+// resolveChange reads the commit to prove, its base (baseRev, or its first
+// parent) with the base's commit time, and its .proof/config.yaml, all with
+// one cat-file process: they are on the way to the first check.
+func resolveChange(ctx context.Context, repo *gitx.Repo, rev, baseRev string) (head *gitx.Commit, base proofpack.Base, baseTime int64, cfg *config.Config, err error) {
+	if rev == "" || strings.HasPrefix(rev, "-") {
+		return nil, base, 0, nil, fmt.Errorf("%w: %q", gitx.ErrUnknownRevision, rev)
+	}
+	if strings.HasPrefix(baseRev, "-") {
+		return nil, base, 0, nil, fmt.Errorf("base: %w: %q", gitx.ErrUnknownRevision, baseRev)
+	}
+	baseName := rev + "^{commit}^"
+	if baseRev != "" {
+		baseName = baseRev + "^{commit}"
+	}
+	objs := make([]*gitx.Object, 3)
+	names := []string{rev + "^{commit}", baseName, rev + "^{commit}:" + config.Path}
+	if err := repo.ReadObjects(ctx, names, config.MaxBytes+1, func(i int, o *gitx.Object) error {
+		objs[i] = o
+		return nil
+	}); err != nil {
+		return nil, base, 0, nil, err
+	}
+	commit := func(o *gitx.Object, rev string) (*gitx.Commit, error) {
+		switch {
+		case o.TooLarge: // a message over the limit: rare, read it alone
+			return repo.CommitInfo(ctx, rev)
+		case o.Missing || o.Type != "commit":
+			return nil, fmt.Errorf("%w: %q is not a commit here", gitx.ErrUnknownRevision, rev)
+		}
+		return repo.CommitObject(o)
+	}
+	if head, err = commit(objs[0], rev); err != nil {
+		return nil, base, 0, nil, err
+	}
+	var bc *gitx.Commit
+	switch {
+	case baseRev != "":
+		if bc, err = commit(objs[1], baseRev); err != nil {
+			return nil, base, 0, nil, fmt.Errorf("base: %w", err)
+		}
+	case head.Shallow:
+		return nil, base, 0, nil, ErrShallow
+	case len(head.Parents) == 0:
+		base = proofpack.Base{Tree: repo.EmptyTree()}
+	default:
+		if bc, err = commit(objs[1], head.Parents[0]); err != nil || bc.ID != head.Parents[0] {
+			return nil, base, 0, nil, fmt.Errorf("base %s: %w: commit not readable (a shallow or partial clone? run git fetch --deepen=1)", head.Parents[0], gitx.ErrObjectMissing)
+		}
+	}
+	if bc != nil {
+		base, baseTime = proofpack.Base{Commit: bc.ID, Tree: bc.Tree}, bc.Time
+	}
+	if cfg, err = configFrom(objs[2], head.ID); err != nil {
+		return nil, base, 0, nil, err
+	}
+	return head, base, baseTime, cfg, nil
+}
+
 func readConfig(ctx context.Context, repo *gitx.Repo, commit string) (*config.Config, error) {
-	var data []byte
-	var found bool
+	var obj *gitx.Object
 	err := repo.ReadObjects(ctx, []string{commit + ":" + config.Path}, config.MaxBytes+1, func(_ int, o *gitx.Object) error {
-		if o.Missing {
-			return nil
-		}
-		if o.Type != "blob" {
-			return fmt.Errorf("%s in %s is a %s, not a file", config.Path, commit[:12], o.Type)
-		}
-		if o.TooLarge {
-			return fmt.Errorf("%s in %s is over %d bytes", config.Path, commit[:12], config.MaxBytes)
-		}
-		data, found = o.Data, true
+		obj = o
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if !found {
+	return configFrom(obj, commit)
+}
+
+// configFrom parses the config file object o of commit; a missing file is
+// the empty config.
+func configFrom(o *gitx.Object, commit string) (*config.Config, error) {
+	switch {
+	case o == nil || o.Missing:
 		return &config.Config{}, nil
+	case o.Type != "blob":
+		return nil, fmt.Errorf("%s in %s is a %s, not a file", config.Path, commit[:12], o.Type)
+	case o.TooLarge:
+		return nil, fmt.Errorf("%s in %s is over %d bytes", config.Path, commit[:12], config.MaxBytes)
 	}
-	return config.Parse(bytes.NewReader(data), config.Path+" (at "+commit[:12]+")")
+	return config.Parse(bytes.NewReader(o.Data), config.Path+" (at "+commit[:12]+")")
 }
 
 func decide(ctx context.Context, eng *policy.Engine, p *proofpack.Predicate, c *gitx.Commit, signed bool) (*policy.Result, error) {
@@ -557,40 +604,41 @@ type checkRun struct {
 // comes first and is replayed, after a link, at the other. With base
 // first, the head-side entry was never stored and every later run on top
 // of head relinked those packages (bench/README.md, "run").
-func startChecks(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Commit, base proofpack.Base,
+func startChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pending[*machine], head *gitx.Commit, base proofpack.Base, baseTime int64,
 	specs []spec, trees *pending[*preparedTrees], progress func(string)) *pending[*checkRun] {
 	if len(specs) == 0 && req.Contract == nil {
 		return done(&checkRun{})
 	}
-	return start(func() (*checkRun, error) { return runChecks(ctx, repo, req, head, base, specs, trees, progress) })
+	return start(func() (*checkRun, error) {
+		return runChecks(ctx, repo, req, probe, head, base, baseTime, specs, trees, progress)
+	})
 }
 
-func runChecks(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Commit, base proofpack.Base,
+func runChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pending[*machine], head *gitx.Commit, base proofpack.Base, baseTime int64,
 	specs []spec, trees *pending[*preparedTrees], progress func(string)) (*checkRun, error) {
-	tr, err := newTreeRunner(ctx, repo, req, head, base.Commit, specs, progress)
+	tr, err := newTreeRunner(ctx, repo, req, probe, head, baseTime, specs, progress)
 	if err != nil {
 		return nil, err
 	}
-	tp, err := trees.wait()
-	if err != nil {
-		return nil, err
-	}
-	entries, repro, scope := tp.entries, tp.repro, tp.scope
 	out := &checkRun{tr: tr}
 	// Base and repro run with the base commit's time, so amending the fix
 	// leaves their cached results valid.
 	baseJob := treeJob{label: "base", tree: base.Tree, epoch: tr.baseEpoch}
 	headJob := treeJob{label: "head", tree: head.Tree, epoch: tr.epoch}
 	if req.Contract != nil {
+		tp, err := trees.wait()
+		if err != nil {
+			return nil, err
+		}
 		pc, err := req.Contract.record()
 		if err != nil {
 			return nil, err
 		}
-		paths := make([]string, len(entries))
-		for i, e := range entries {
+		paths := make([]string, len(tp.entries))
+		for i, e := range tp.entries {
 			paths[i] = e.Path
 		}
-		reproJob := treeJob{label: "repro", tree: repro, epoch: baseJob.epoch}
+		reproJob := treeJob{label: "repro", tree: tp.repro, epoch: baseJob.epoch}
 		if err := runContract(ctx, tr, req.Contract, reproJob, headJob, paths, &pc); err != nil {
 			return nil, err
 		}
@@ -599,11 +647,21 @@ func runChecks(ctx context.Context, repo *gitx.Repo, req Request, head *gitx.Com
 	if len(specs) == 0 {
 		return out, nil
 	}
-	reproJob := treeJob{label: "repro", tree: repro, epoch: baseJob.epoch}
 	out.only = make([][]string, len(specs))
-	if !req.FullRepro && repro != base.Tree {
-		reproJob.specs, out.only = narrowRepro(specs, scope)
-	}
+	// Head and base need only their commits' trees; repro's tree is built
+	// while they run.
+	reproJob := treeJob{label: "repro", resolve: func() (treeJob, error) {
+		tp, err := trees.wait()
+		if err != nil {
+			return treeJob{}, err
+		}
+		tj := treeJob{label: "repro", tree: tp.repro, epoch: baseJob.epoch}
+		if !req.FullRepro && tp.repro != base.Tree {
+			tj.specs, out.only = narrowRepro(specs, tp.scope)
+			tj.narrowed = !slices.ContainsFunc(out.only, func(o []string) bool { return o == nil })
+		}
+		return tj, nil
+	}}
 	if out.outcomes, err = tr.run(ctx, []treeJob{headJob, baseJob, reproJob}); err != nil {
 		return nil, err
 	}

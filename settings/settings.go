@@ -110,6 +110,24 @@ func (s *Settings) Identity(ctx context.Context, repo *gitx.Repo) {
 }
 
 func identity(ctx context.Context, repo *gitx.Repo) (name, email string) {
+	// Most setups name the committer in the environment or the config,
+	// which is read already; git is asked only for its guess.
+	first := func(env string, keys ...string) string {
+		if v := strings.TrimSpace(repo.Getenv(env)); v != "" {
+			return v
+		}
+		for _, k := range keys {
+			if v, ok, err := repo.ConfigGet(ctx, k); err == nil && ok && strings.TrimSpace(v) != "" {
+				return strings.TrimSpace(v)
+			}
+		}
+		return ""
+	}
+	name = first("GIT_COMMITTER_NAME", "committer.name", "user.name")
+	email = first("GIT_COMMITTER_EMAIL", "committer.email", "user.email")
+	if name != "" && email != "" {
+		return name, email
+	}
 	out, err := repo.Run(ctx, "var", "GIT_COMMITTER_IDENT")
 	if err != nil {
 		return "", ""
