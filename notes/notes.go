@@ -206,11 +206,61 @@ func (s *Store) noteObject(e gitx.TreeEntry) (string, bool) {
 // moved the ref in between. Records are only ever added: the note that
 // lands holds every line it held before plus data.
 func (s *Store) Append(ctx context.Context, object string, data []byte, msg string) (string, error) {
+	return s.AppendFrom(ctx, nil, object, data, msg)
+}
+
+// Snapshot is what an Append of one object starts from: the notes tip,
+// its tree and the object's note, read ahead by Prepare.
+type Snapshot struct {
+	object  string
+	tip     string
+	entries []gitx.TreeEntry
+	old     []byte
+}
+
+// Prepare reads what an Append to object's note starts from, so that the
+// reading can overlap the caller's other work; AppendFrom then only writes
+// (a stale snapshot costs one retry, never a note: the ref update is a
+// compare-and-swap on the snapshot's tip).
+func (s *Store) Prepare(ctx context.Context, object string) (*Snapshot, error) {
+	if !s.repo.IsObjectID(object) {
+		return nil, fmt.Errorf("append note: %q is not an object id", object)
+	}
+	tip, err := s.Tip(ctx)
+	if err != nil {
+		return nil, err
+	}
+	snap := &Snapshot{object: object, tip: tip}
+	if tip == "" {
+		return snap, nil
+	}
+	if snap.entries, err = s.repo.ListTree(ctx, tip, true); err != nil {
+		return nil, fmt.Errorf("list notes: %w", err)
+	}
+	// Our own limit does not apply here: we must not drop what others
+	// wrote. Read from the listing, so what counts as a note is decided
+	// once, by mode and path, as git decides it.
+	cur, err := New(s.repo, s.ref, 0).readEntries(ctx, snap.entries, []string{object})
+	if err != nil {
+		return nil, err
+	}
+	if n := cur[object]; n != nil {
+		snap.old = n.Data
+	}
+	return snap, nil
+}
+
+// AppendFrom is Append starting from snap (nil, or one of another object:
+// read now).
+func (s *Store) AppendFrom(ctx context.Context, snap *Snapshot, object string, data []byte, msg string) (string, error) {
 	if !s.repo.IsObjectID(object) {
 		return "", fmt.Errorf("append note: %q is not an object id", object)
 	}
 	if len(data) == 0 || data[len(data)-1] != '\n' {
 		data = append(append([]byte(nil), data...), '\n')
+	}
+	if snap != nil && snap.object != object {
+		snap = nil
 	}
 	const attempts = 40
 	var lastErr error
@@ -224,48 +274,33 @@ func (s *Store) Append(ctx context.Context, object string, data []byte, msg stri
 			case <-time.After(d):
 			}
 		}
-		tip, err := s.Tip(ctx)
+		if snap == nil {
+			var err error
+			if snap, err = s.Prepare(ctx, object); err != nil {
+				return "", err
+			}
+		}
+		newTip, err := s.build(ctx, snap, data, msg)
 		if err != nil {
 			return "", err
 		}
-		newTip, err := s.build(ctx, tip, object, data, msg)
-		if err != nil {
-			return "", err
-		}
-		err = s.repo.UpdateRef(ctx, s.ref, newTip, tip, msg)
+		err = s.repo.UpdateRef(ctx, s.ref, newTip, snap.tip, msg)
 		if err == nil {
 			return newTip, nil
 		}
 		if !errors.Is(err, gitx.ErrRefChanged) {
 			return "", err
 		}
-		lastErr = err
+		lastErr, snap = err, nil
 	}
 	return "", fmt.Errorf("append note: %d attempts lost the race for %s: %w", attempts, s.ref, lastErr)
 }
 
-// build makes the notes commit that adds data to object's note on top of tip.
-func (s *Store) build(ctx context.Context, tip, object string, data []byte, msg string) (string, error) {
-	var entries []gitx.TreeEntry
-	var old []byte
-	if tip != "" {
-		var err error
-		entries, err = s.repo.ListTree(ctx, tip, true)
-		if err != nil {
-			return "", fmt.Errorf("list notes: %w", err)
-		}
-		// Our own limit does not apply here: we must not drop what others
-		// wrote. Read from the listing, so what counts as a note is decided
-		// once, by mode and path, as git decides it.
-		cur, err := New(s.repo, s.ref, 0).readEntries(ctx, entries, []string{object})
-		if err != nil {
-			return "", err
-		}
-		if n := cur[object]; n != nil {
-			old = n.Data
-		}
-	}
-	content := old
+// build makes the notes commit that adds data to the note of snap's
+// object on top of snap's tip.
+func (s *Store) build(ctx context.Context, snap *Snapshot, data []byte, msg string) (string, error) {
+	tip, object, entries, old := snap.tip, snap.object, snap.entries, snap.old
+	content := append([]byte(nil), old...)
 	if len(content) > 0 && content[len(content)-1] != '\n' {
 		content = append(content, '\n')
 	}

@@ -16,7 +16,9 @@ import (
 // worktrees and loses the reuse of Go's test cache within one worktree
 // (bench/run measured 31 s side by side against 18 s one at a time on two
 // cores); checks that leave cores idle (a single-threaded test runner) run
-// the rest side by side, up to the number of CPUs.
+// the rest side by side, up to the number of CPUs. One exception: a
+// narrowed repro may start beside the first tree (admitAlongside; see
+// treeRunner.run).
 type scheduler struct {
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -71,6 +73,20 @@ func (s *scheduler) release(wall, cpu time.Duration) string {
 		return fmt.Sprintf("checks kept %.1f of %d CPUs busy: the other trees run one at a time (-j N to change)", busy, s.cpus)
 	}
 	return fmt.Sprintf("checks kept %.1f of %d CPUs busy: up to %d trees at once (-j N to change)", busy, s.cpus, s.limit)
+}
+
+// admitAlongside makes room, beyond the limit, for one tree to run beside
+// the first while that one still decides the limit (auto, undecided); it
+// reports whether it did. The tree must release with no wall time, so
+// that the first tree decides.
+func (s *scheduler) admitAlongside() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.decided || s.running != 1 || s.cpus < 2 {
+		return false
+	}
+	s.running++
+	return true
 }
 
 // wake lets waiting acquires see that their context ended.
