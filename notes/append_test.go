@@ -256,3 +256,62 @@ func TestAppendConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendFromStaleSnapshot: a snapshot taken before another writer
+// appended (run prepares the note while its checks run) loses nothing:
+// the compare-and-swap fails, AppendFrom reads again, and the note holds
+// both records, on top of the other writer's commit.
+func TestAppendFromStaleSnapshot(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := gittest.New(t)
+	ids := makeCommits(t, r, 2)
+	x, y := ids[0], ids[1]
+	s := notes.New(r.Open(), "", 0)
+	first := record(t, x, "first")
+	if _, err := s.Append(ctx, x, first, "first"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, object string
+	}{
+		{"same object", x},
+		{"snapshot of another object", y},
+	} {
+		snap, err := s.Prepare(ctx, tc.object)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Another writer moves the ref after the snapshot.
+		other := record(t, x, "other writer "+tc.name)
+		otherTip, err := s.Append(ctx, x, other, "other")
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := gitShow(t, r, x)
+		mine := record(t, x, "mine "+tc.name)
+		tip, err := s.AppendFrom(ctx, snap, x, mine, "mine")
+		if err != nil {
+			t.Fatalf("%s: AppendFrom with a stale snapshot = %v; want nil", tc.name, err)
+		}
+		if got := r.Git("rev-parse", tip+"^"); got != otherTip {
+			t.Errorf("%s: parent of the new notes commit = %s; want the other writer's %s", tc.name, got, otherTip)
+		}
+		if got, want := string(gitShow(t, r, x)), string(before)+string(mine); got != want {
+			t.Errorf("%s: note = %q; want %q", tc.name, got, want)
+		}
+	}
+	// A fresh snapshot is used as it is: one commit on top of its tip.
+	snap, err := s.Prepare(ctx, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tipBefore := r.Git("rev-parse", notes.Ref)
+	tip, err := s.AppendFrom(ctx, snap, y, record(t, y, "fresh"), "fresh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Git("rev-parse", tip+"^"); got != tipBefore {
+		t.Errorf("parent = %s; want %s", got, tipBefore)
+	}
+}

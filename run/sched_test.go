@@ -101,3 +101,51 @@ func (s *scheduler) tryAcquire() bool {
 	s.running++
 	return true
 }
+
+// TestSchedulerAlongside: one tree may start beside the first while that
+// one still decides (auto), never a second one, never once the limit is
+// decided or with -j, and never on one CPU; the tree beside it does not
+// decide.
+func TestSchedulerAlongside(t *testing.T) {
+	ctx := context.Background()
+	s := newScheduler(2, true, 2)
+	if s.admitAlongside() {
+		t.Fatal("admitted beside no tree")
+	}
+	if err := s.acquire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !s.admitAlongside() {
+		t.Fatal("not admitted beside the first tree")
+	}
+	if s.admitAlongside() {
+		t.Fatal("a second tree admitted beside the first")
+	}
+	if msg := s.release(0, 0); msg != "" {
+		t.Errorf("the tree beside decided: %q", msg)
+	}
+	if msg := s.release(time.Second, 2*time.Second); !strings.Contains(msg, "one at a time") {
+		t.Errorf("the first tree's release = %q; want it to decide one at a time", msg)
+	}
+	if err := s.acquire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s.admitAlongside() {
+		t.Error("admitted beside once the limit was decided")
+	}
+
+	j := newScheduler(1, false, 2)
+	if err := j.acquire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if j.admitAlongside() {
+		t.Error("admitted beside with -j 1")
+	}
+	one := newScheduler(1, true, 1)
+	if err := one.acquire(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if one.admitAlongside() {
+		t.Error("admitted beside on one CPU")
+	}
+}
