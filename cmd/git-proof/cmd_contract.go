@@ -29,11 +29,11 @@ boundedness, clarity, completeness) with the points and reason for each. The rep
 clean worktree of --base (default HEAD) and must fail there. The author's copy and the redacted copy
 grade the same (holdouts count through the commitment).
 Exit 0: the grade is at least --min-grade (default proof.contractMinGrade, else C); 1: below; 2: error.`,
-				Flags: []cli.Flag{
+				Flags: append([]cli.Flag{
 					&cli.StringFlag{Name: "base", Usage: "run the repro checks on `REV` (default HEAD)"},
 					&cli.StringFlag{Name: "min-grade", Usage: "exit 1 below `GRADE` (A–F)"},
 					&cli.BoolFlag{Name: "json", Usage: "print the grade as JSON"},
-				},
+				}, progressFlags()...),
 				Action: contractCheckAction,
 			},
 			{

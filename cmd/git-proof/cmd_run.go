@@ -62,6 +62,7 @@ func runFlags(withMinimize bool) []cli.Flag {
 		&cli.BoolFlag{Name: "no-review", Usage: "do not ask the reviewers the base commit's .proof/config.yaml lists"},
 		&cli.IntFlag{Name: "max-runs", Usage: "minimize checks at most `N` candidate trees", Value: run.DefaultMaxRuns},
 	}
+	flags = append(flags, progressFlags()...)
 	if withMinimize {
 		flags = append(flags, &cli.BoolFlag{Name: "minimize", Usage: "also find the hunks the fixed tests need (see git proof minimize)"})
 	}

@@ -51,10 +51,22 @@ func loadSettings(ctx context.Context, repo *gitx.Repo) (*settings.Settings, err
 	return st, nil
 }
 
+// progressFlags are --progress and --no-progress of the long commands, as
+// git's: progress lines go to stderr when it is a terminal; --progress
+// prints them wherever stderr goes, --no-progress never.
+func progressFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "progress", Usage: "print progress lines on stderr even when it is not a terminal"},
+		&cli.BoolFlag{Name: "no-progress", Usage: "print no progress lines"},
+	}
+}
+
 // progressTo prints a long command's progress lines on stderr when it is
-// a terminal; nil (no progress) otherwise.
+// a terminal or --progress says so, never with --no-progress; nil (no
+// progress) otherwise.
 func progressTo(c *cli.Context) func(string) {
-	if !isTerminal(c.App.ErrWriter) {
+	on := (isTerminal(c.App.ErrWriter) || c.Bool("progress")) && !c.Bool("no-progress")
+	if !on {
 		return nil
 	}
 	return func(s string) { fmt.Fprintf(c.App.ErrWriter, "git proof: %s\n", s) }

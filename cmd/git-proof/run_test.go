@@ -582,3 +582,35 @@ func TestSecondRunAndMerge(t *testing.T) {
 	}
 	r.must(0, "verify", fix)
 }
+
+// TestRunProgressFlags: progress lines go to stderr only when it is a
+// terminal (never here, a pipe) or --progress asks; --no-progress wins.
+func TestRunProgressFlags(t *testing.T) {
+	t.Parallel()
+	r := newProofRepo(t)
+	r.Signing("alice@example.com")
+	r.ShellBugFix()
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"--progress"}, true},
+		{[]string{"--no-progress"}, false},
+		{[]string{"--progress", "--no-progress"}, false},
+	} {
+		res := r.must(0, append(append([]string{"run", "--no-cache"}, tc.args...), "--test", gittest.ShellJSONCheck)...)
+		lines := 0
+		for _, l := range strings.Split(res.stderr, "\n") {
+			if strings.HasPrefix(l, "git proof: [head] ") {
+				lines++
+			}
+		}
+		if got := lines > 0; got != tc.want {
+			t.Errorf("run %v: %d progress lines on stderr; want them: %v\n%s", tc.args, lines, tc.want, res.stderr)
+		}
+		if tc.want && !strings.Contains(res.stderr, "git proof: recording proof on refs/notes/proof") {
+			t.Errorf("run %v: no recording line\n%s", tc.args, res.stderr)
+		}
+	}
+}
