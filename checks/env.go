@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -100,7 +102,11 @@ func HermeticEnv(o EnvOptions) (env, passed []string) {
 
 // UserCaches finds the build and module caches a check should share with
 // the user: from the environment when set there, else the tools' defaults
-// under the user's real home. Only caches that exist are returned.
+// under the user's real home. npm's and pip's are returned when they
+// exist; Go's when the path is absolute and is a directory or nothing yet:
+// go makes its caches on first use, as it would for the user, where a
+// check without them would build everything, every run, in its emptied
+// HOME (a fresh machine's first runs: 17 s against 0.6 s in bench/run).
 func UserCaches(from []string, goEnv func(key string) string) map[string]string {
 	if from == nil {
 		from = os.Environ()
@@ -115,12 +121,13 @@ func UserCaches(from []string, goEnv func(key string) string) map[string]string 
 	}
 	home := get("HOME")
 	caches := map[string]string{}
-	pick := func(k string, candidates ...string) {
+	pick := func(k string, orMissing bool, candidates ...string) {
 		for _, c := range candidates {
 			if c == "" {
 				continue
 			}
-			if fi, err := os.Stat(c); err == nil && fi.IsDir() {
+			fi, err := os.Stat(c)
+			if err == nil && fi.IsDir() || orMissing && filepath.IsAbs(c) && errors.Is(err, fs.ErrNotExist) {
 				caches[k] = c
 				return
 			}
@@ -130,10 +137,10 @@ func UserCaches(from []string, goEnv func(key string) string) map[string]string 
 	if goEnv != nil {
 		gocache, gomod = goEnv("GOCACHE"), goEnv("GOMODCACHE")
 	}
-	pick("GOCACHE", get("GOCACHE"), gocache)
-	pick("GOMODCACHE", get("GOMODCACHE"), gomod)
-	pick("npm_config_cache", get("npm_config_cache"), joinIf(home, ".npm"))
-	pick("PIP_CACHE_DIR", get("PIP_CACHE_DIR"), joinIf(home, ".cache", "pip"))
+	pick("GOCACHE", true, get("GOCACHE"), gocache)
+	pick("GOMODCACHE", true, get("GOMODCACHE"), gomod)
+	pick("npm_config_cache", false, get("npm_config_cache"), joinIf(home, ".npm"))
+	pick("PIP_CACHE_DIR", false, get("PIP_CACHE_DIR"), joinIf(home, ".cache", "pip"))
 	return caches
 }
 

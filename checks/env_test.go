@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -50,19 +51,46 @@ func TestUserCaches(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got := UserCaches([]string{"HOME=" + home, "GOMODCACHE=/does/not/exist"}, func(k string) string {
-		if k == "GOCACHE" {
-			return filepath.Join(home, "go-build")
-		}
-		return ""
-	})
-	want := map[string]string{"GOCACHE": filepath.Join(home, "go-build"), "npm_config_cache": filepath.Join(home, ".npm"), "PIP_CACHE_DIR": filepath.Join(home, ".cache", "pip")}
-	if len(got) != len(want) {
-		t.Fatalf("UserCaches = %v; want %v", got, want)
+	file := filepath.Join(home, "a-file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("UserCaches[%s] = %q; want %q", k, got[k], v)
+	goEnv := func(vals map[string]string) func(string) string { return func(k string) string { return vals[k] } }
+	tests := []struct {
+		name string
+		from []string
+		go_  map[string]string
+		want map[string]string
+	}{
+		{
+			name: "existing caches",
+			from: []string{"HOME=" + home},
+			go_:  map[string]string{"GOCACHE": filepath.Join(home, "go-build")},
+			want: map[string]string{"GOCACHE": filepath.Join(home, "go-build"), "npm_config_cache": filepath.Join(home, ".npm"), "PIP_CACHE_DIR": filepath.Join(home, ".cache", "pip")},
+		},
+		{
+			// A fresh machine: go makes its caches on first use.
+			name: "Go's caches not made yet",
+			from: []string{"HOME=" + home, "GOMODCACHE=/does/not/exist/mod"},
+			go_:  map[string]string{"GOCACHE": filepath.Join(home, "new", "go-build")},
+			want: map[string]string{"GOCACHE": filepath.Join(home, "new", "go-build"), "GOMODCACHE": "/does/not/exist/mod", "npm_config_cache": filepath.Join(home, ".npm"), "PIP_CACHE_DIR": filepath.Join(home, ".cache", "pip")},
+		},
+		{
+			name: "not a directory, relative, npm and pip not made yet",
+			from: []string{"HOME=" + filepath.Join(home, "elsewhere"), "GOCACHE=" + file, "GOMODCACHE=rel/mod"},
+			want: map[string]string{},
+		},
+		{
+			name: "the environment wins over go env",
+			from: []string{"HOME=" + home, "GOCACHE=" + filepath.Join(home, "go-build")},
+			go_:  map[string]string{"GOCACHE": "/from/go/env"},
+			want: map[string]string{"GOCACHE": filepath.Join(home, "go-build"), "npm_config_cache": filepath.Join(home, ".npm"), "PIP_CACHE_DIR": filepath.Join(home, ".cache", "pip")},
+		},
+	}
+	for _, tc := range tests {
+		got := UserCaches(tc.from, goEnv(tc.go_))
+		if !maps.Equal(got, tc.want) {
+			t.Errorf("%s: UserCaches = %v; want %v", tc.name, got, tc.want)
 		}
 	}
 }
@@ -105,5 +133,27 @@ func TestRunWithoutNetwork(t *testing.T) {
 	o, err := Run(context.Background(), Spec{Name: "slow", Command: "sleep 60", Timeout: 200e6}, RunOptions{Dir: t.TempDir(), Env: shEnv, NetnsHelper: helper})
 	if err != nil || !o.TimedOut {
 		t.Errorf("isolated timeout: %+v, %v", o, err)
+	}
+}
+
+// TestProbeNetnsRefusesBadHelpers: without a helper that can run, checks
+// keep the network and the record says why; the probe does not pass on
+// the kernel's word alone.
+func TestProbeNetnsRefusesBadHelpers(t *testing.T) {
+	dir := t.TempDir()
+	notExec := filepath.Join(dir, "helper")
+	if err := os.WriteFile(notExec, []byte("#!/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, helper, want string }{
+		{"none", "", "no network-namespace helper"},
+		{"missing", filepath.Join(dir, "absent"), "no such file"},
+		{"a directory", dir, "not an executable file"},
+		{"not executable", notExec, "not an executable file"},
+	} {
+		err := ProbeNetns(context.Background(), tc.helper)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: ProbeNetns = %v; want an error with %q", tc.name, err, tc.want)
+		}
 	}
 }

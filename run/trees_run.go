@@ -33,8 +33,9 @@ type treeJob struct {
 	specs []spec
 	// resolve, when not nil, gives the job once its tree is known: run
 	// calls it when the job's turn comes, so the trees before it need not
-	// wait for it (repro's tree is built while head runs).
-	resolve func() (treeJob, error)
+	// wait for it (repro's tree is built while head runs). running says
+	// whether a tree before it is being checked in a worktree.
+	resolve func(running bool) (treeJob, error)
 	// narrowed: every spec runs only on a few packages (repro's narrowed
 	// go test), so the job may start alongside the first tree (see run).
 	narrowed bool
@@ -70,13 +71,16 @@ type treeRunner struct {
 	// SOURCE_DATE_EPOCH of base and repro.
 	baseEpoch int64
 	netns     string // the network-namespace helper; "" when checks keep the network
-	cache     *resultCache
-	fresh     bool   // temporary worktrees, removed afterwards, instead of the pool
-	pool      string // the pool's directory
-	jobs      int    // trees checked at once at most
-	auto      bool   // jobs was not given: decide from the first tree's CPU use
-	cpus      int
-	progress  func(string)
+	// started, when not nil, is opened as the first check starts: the
+	// run's other work waits for it (see Run).
+	started  *gate
+	cache    *resultCache
+	fresh    bool   // temporary worktrees, removed afterwards, instead of the pool
+	pool     string // the pool's directory
+	jobs     int    // trees checked at once at most
+	auto     bool   // jobs was not given: decide from the first tree's CPU use
+	cpus     int
+	progress func(string)
 	// netReason says why checks keep the network when netns is "".
 	netReason string
 }
@@ -107,7 +111,7 @@ func (tr *treeRunner) run(ctx context.Context, trees []treeJob) (map[string]*tre
 	for k, tj := range trees {
 		if tj.resolve != nil {
 			var err error
-			if tj, err = tj.resolve(); err != nil {
+			if tj, err = tj.resolve(launched > 0); err != nil {
 				fail(err)
 				break
 			}
@@ -264,6 +268,7 @@ func (tr *treeRunner) execute(ctx context.Context, tj treeJob, specs []spec, pre
 		if !s.Network {
 			opts.NetnsHelper = tr.netns
 		}
+		tr.started.open()
 		o, err := checks.RunRepeated(ctx, s.Spec, opts)
 		wall += time.Since(t0)
 		if o != nil {
@@ -332,7 +337,8 @@ func removeAll(dir string) error {
 	return os.RemoveAll(dir)
 }
 
-// fixedHome empties (or makes) home and home/tmp, and returns home.
+// fixedHome empties (or makes) home and home/tmp, and returns home, with
+// Go's telemetry off in it (goTelemetryOff).
 func fixedHome(home, tmp string) func() (scratch, error) {
 	if tmp == "" {
 		tmp = filepath.Join(home, "tmp")
@@ -343,8 +349,25 @@ func fixedHome(home, tmp string) func() (scratch, error) {
 				return scratch{}, fmt.Errorf("empty the check's scratch directory %s: %w (remove it by hand)", d, err)
 			}
 		}
+		if err := goTelemetryOff(home); err != nil {
+			return scratch{}, fmt.Errorf("the check's HOME %s: %w", home, err)
+		}
 		return scratch{home, tmp}, nil
 	}
+}
+
+// goTelemetryOff turns Go's telemetry off in home, as `go telemetry off`
+// would: the one file a check's HOME starts with. In an empty HOME every
+// go command sets telemetry up again and starts a background process to
+// upload it (from a check that has no network), which cost ~40 ms and
+// ~70 ms of CPU per go test here, beside the check (bench/README.md, run).
+// Go has no environment variable for it; GOTELEMETRY is only reported.
+func goTelemetryOff(home string) error {
+	dir := filepath.Join(home, ".config", "go", "telemetry")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "mode"), []byte("off"), 0o600)
 }
 
 // emptyDir makes dir an empty directory only its owner can reach. An

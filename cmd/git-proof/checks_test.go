@@ -216,7 +216,8 @@ func TestRunCheckHome(t *testing.T) {
 	r.Signing("alice@example.com")
 	r.ShellBugFix()
 	log := filepath.Join(t.TempDir(), "homes")
-	check := `test -z "$(ls -A "$HOME")" && test -z "$(ls -A "$TMPDIR")" && mkdir -p "$HOME/ro/sub" "$TMPDIR/ro/sub" && chmod 500 "$HOME/ro" "$TMPDIR/ro" && echo "$HOME $TMPDIR" >> ` + log
+	// HOME holds only Go's telemetry setting, off.
+	check := `test "$(cd "$HOME" && find . -mindepth 1 | sort | tr '\n' ' ')" = "./.config ./.config/go ./.config/go/telemetry ./.config/go/telemetry/mode " && test "$(cat "$HOME/.config/go/telemetry/mode")" = off && test -z "$(ls -A "$TMPDIR")" && mkdir -p "$HOME/ro/sub" "$TMPDIR/ro/sub" && chmod 500 "$HOME/ro" "$TMPDIR/ro" && echo "$HOME $TMPDIR" >> ` + log
 	homes := func() []string {
 		b, _ := os.ReadFile(log)
 		return strings.Fields(string(b))
