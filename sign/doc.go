@@ -4,7 +4,9 @@
 //
 // Signing shells out to ssh-keygen exactly as git does for gpg.format=ssh, so
 // every key git can sign with (key files, ssh-agent, "key::" literals, FIDO
-// keys) works here, and git-proof never touches private keys. Verification
+// keys) works here. A private key file without a passphrase, with no other
+// gpg.ssh.program configured, is signed in process instead (the same bytes
+// ssh-keygen makes, one process fewer per run). Verification
 // runs in Go (github.com/hiddeco/sshsig): a verify is ~50 µs in process
 // against ~5 ms per ssh-keygen process, and a log may hold thousands of
 // records. The allowed_signers parser and Lookup follow ssh-keygen 9.2's

@@ -45,6 +45,15 @@ type testKey struct {
 var keyTypeArgs = map[string][]string{
 	"ed25519":    {"-t", "ed25519"},
 	"ecdsa-p256": {"-t", "ecdsa", "-b", "256"},
+	"rsa":        {"-t", "rsa", "-b", "2048"},
+}
+
+// genKeyWithPassphrase is genKey for a key file encrypted with passphrase.
+func genKeyWithPassphrase(t testing.TB, dir, name, typ, passphrase string) testKey {
+	t.Helper()
+	k := genKey(t, dir, name, typ)
+	runOK(t, nil, nil, "ssh-keygen", "-q", "-p", "-P", "", "-N", passphrase, "-f", k.Priv)
+	return k
 }
 
 func genKey(t testing.TB, dir, name, typ string) testKey {

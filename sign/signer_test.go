@@ -3,6 +3,7 @@ package sign
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,29 +38,92 @@ func TestSignerKeyForms(t *testing.T) {
 		{"public key file beside private", key.PubPath, key.Pub},
 		{"tilde", "~/id_ed25519", key.Pub},
 		{"relative path", rel, key.Pub},
-		{"private key without .pub (ssh-keygen -y)", noPub.Priv, noPub.Pub},
+		{"private key without .pub", noPub.Priv, noPub.Pub},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s, err := NewSSHSigner(ctx, SSHSignerOptions{Key: tc.key})
+		for _, external := range []bool{false, true} {
+			name := tc.name
+			if external {
+				name += " (ssh-keygen)"
+			}
+			t.Run(name, func(t *testing.T) {
+				s, err := NewSSHSigner(ctx, SSHSignerOptions{Key: tc.key, External: external})
+				if err != nil {
+					t.Fatal(err)
+				}
+				// In process only for a private key file read
+				// directly; a .pub names a key for ssh-keygen to find.
+				if want := !external && !strings.HasSuffix(tc.key, ".pub"); s.InProcess() != want {
+					t.Errorf("InProcess = %v; want %v", s.InProcess(), want)
+				}
+				if !sameKey(s.PublicKey(), tc.want) {
+					t.Fatal("wrong public key resolved")
+				}
+				id, err := s.KeyID()
+				if err != nil || id != ssh.FingerprintSHA256(tc.want) || !strings.HasPrefix(id, "SHA256:") {
+					t.Fatalf("KeyID = %q, %v", id, err)
+				}
+				blob, err := s.Sign(ctx, []byte("data"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := VerifySSHSIG([]byte("data"), blob, Namespace); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	}
+}
+
+// TestNativeMatchesSSHKeygen: a key file without a passphrase is signed in
+// process, and the signature is byte for byte ssh-keygen's for the
+// deterministic algorithms (Ed25519, RSA with rsa-sha2-512); ECDSA's is
+// random, so there ssh-keygen -Y verify is the judge. A key with a
+// passphrase, or another gpg.ssh.program, goes to the program.
+func TestNativeMatchesSSHKeygen(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	data := []byte("PAE bytes\x00and no newline")
+	for _, typ := range []string{"ed25519", "rsa", "ecdsa-p256"} {
+		t.Run(typ, func(t *testing.T) {
+			key := genKey(t, dir, typ, typ)
+			s, err := NewSSHSigner(ctx, SSHSignerOptions{Key: key.Priv})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !sameKey(s.PublicKey(), tc.want) {
-				t.Fatal("wrong public key resolved")
+			if !s.InProcess() {
+				t.Fatal("a key file without a passphrase is not signed in process")
 			}
-			id, err := s.KeyID()
-			if err != nil || id != ssh.FingerprintSHA256(tc.want) || !strings.HasPrefix(id, "SHA256:") {
-				t.Fatalf("KeyID = %q, %v", id, err)
-			}
-			blob, err := s.Sign(ctx, []byte("data"))
+			blob, err := s.Sign(ctx, data)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := VerifySSHSIG([]byte("data"), blob, Namespace); err != nil {
-				t.Fatal(err)
+			theirs := unarmor(t, keygenSign(t, key.Priv, Namespace, data))
+			if typ != "ecdsa-p256" && string(blob) != string(theirs) {
+				t.Errorf("in-process signature differs from ssh-keygen's:\n ours   %x\n theirs %x", blob, theirs)
 			}
+			sigFile := writeFile(t, filepath.Join(dir, typ+".sig"), armor(t, blob))
+			allowed := writeFile(t, filepath.Join(dir, typ+".allowed"), []byte("alice@example.com "+key.PubText+"\n"))
+			runOK(t, data, nil, "ssh-keygen", "-Y", "verify", "-n", Namespace, "-f", allowed, "-I", "alice@example.com", "-s", sigFile)
 		})
+	}
+	locked := genKeyWithPassphrase(t, dir, "locked", "ed25519", "secret phrase")
+	plain := genKey(t, dir, "plain", "ed25519")
+	for _, tc := range []struct {
+		name string
+		opts SSHSignerOptions
+	}{
+		{"passphrase", SSHSignerOptions{Key: locked.Priv}},
+		{"gpg.ssh.program", SSHSignerOptions{Key: plain.Priv, Program: "/usr/bin/ssh-keygen"}},
+		{"External", SSHSignerOptions{Key: plain.Priv, External: true}},
+	} {
+		s, err := NewSSHSigner(ctx, tc.opts)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if s.InProcess() {
+			t.Errorf("%s: signs in process; want ssh-keygen", tc.name)
+		}
 	}
 }
 
@@ -96,6 +160,7 @@ func TestSignerErrors(t *testing.T) {
 		{"missing program", SSHSignerOptions{Key: key.Priv, Program: filepath.Join(dir, "no-such-ssh-keygen")}, "ssh signing program"},
 		{"not a key file", SSHSignerOptions{Key: wrapper}, "-y"},
 		{"corrupt .pub", SSHSignerOptions{Key: writeFile(t, filepath.Join(dir, "corrupt.pub"), []byte("ssh-ed25519 AAAA\n"))}, "corrupt.pub: invalid ssh-ed25519 key"},
+		{"stale .pub, in process", SSHSignerOptions{Key: stale.Priv}, "make the .pub match"},
 	}
 	for _, tc := range newErr {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,7 +176,7 @@ func TestSignerErrors(t *testing.T) {
 		opts SSHSignerOptions
 		want string
 	}{
-		{"stale .pub", SSHSignerOptions{Key: stale.Priv}, "-Y sign"},
+		{"stale .pub, ssh-keygen", SSHSignerOptions{Key: stale.Priv, External: true}, "-Y sign"},
 		{"program signs with another key", SSHSignerOptions{Key: key.Priv, Program: wrapper}, "not the configured key"},
 		{"program prints nothing", SSHSignerOptions{Key: key.Priv, Program: silent}, "no SSH SIGNATURE block"},
 		{"literal key, no agent", SSHSignerOptions{Key: "key::" + key.PubText}, "-Y sign"},
@@ -129,17 +194,19 @@ func TestSignerErrors(t *testing.T) {
 		})
 	}
 
-	t.Run("canceled context", func(t *testing.T) {
-		s, err := NewSSHSigner(ctx, SSHSignerOptions{Key: key.Priv})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cctx, cancel := context.WithCancel(ctx)
-		cancel()
-		if _, err := s.Sign(cctx, []byte("data")); err == nil {
-			t.Fatal("signed with a canceled context")
-		}
-	})
+	for _, external := range []bool{false, true} {
+		t.Run(fmt.Sprintf("canceled context, external %v", external), func(t *testing.T) {
+			s, err := NewSSHSigner(ctx, SSHSignerOptions{Key: key.Priv, External: external})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cctx, cancel := context.WithCancel(ctx)
+			cancel()
+			if _, err := s.Sign(cctx, []byte("data")); err == nil {
+				t.Fatal("signed with a canceled context")
+			}
+		})
+	}
 }
 
 // TestSignerAgent signs with keys whose private half exists only in a real
