@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -51,6 +52,7 @@ type Repo struct {
 	commonDir    string
 	topLevel     string // "" in a bare repository
 	objectFormat string
+	objectsDir   string // where new objects go (GIT_OBJECT_DIRECTORY or objects/)
 	zeroID       string
 	emptyTree    string
 	cfg          *configCache // nil: no cache (a Repo not made by Open)
@@ -72,7 +74,7 @@ func Open(ctx context.Context, dir string, env []string) (*Repo, error) {
 		topc <- answer{out, err}
 	}()
 	out, err := r.Run(ctx, "rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir",
-		"--is-bare-repository", "--show-object-format")
+		"--is-bare-repository", "--show-object-format", "--git-path", "objects")
 	top := <-topc
 	if err != nil {
 		var ge *GitError
@@ -82,10 +84,13 @@ func Open(ctx context.Context, dir string, env []string) (*Repo, error) {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}
 	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
-	if len(lines) != 4 {
+	if len(lines) != 5 {
 		return nil, fmt.Errorf("open repository: unexpected rev-parse output %q", out)
 	}
-	r.gitDir, r.commonDir, r.objectFormat = lines[0], lines[1], lines[3]
+	r.gitDir, r.commonDir, r.objectFormat, r.objectsDir = lines[0], lines[1], lines[3], lines[4]
+	if !filepath.IsAbs(r.objectsDir) {
+		r.objectsDir = "" // git writes the objects then
+	}
 	if lines[2] != "true" && top.err == nil {
 		r.topLevel = strings.TrimRight(string(top.out), "\n")
 	}

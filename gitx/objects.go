@@ -132,12 +132,36 @@ type TreeEntry struct {
 	Mode, Type, ID, Path string
 }
 
+// ListTreeAll lists every blob (and gitlink) of a tree at every depth, as
+// ListTree(ctx, tree, true) does, and the ids of the trees below it: what
+// WriteTreeKnown need not write again.
+func (r *Repo) ListTreeAll(ctx context.Context, tree string) ([]TreeEntry, map[string]bool, error) {
+	all, err := r.listTree(ctx, tree, "-r", "-t")
+	if err != nil {
+		return nil, nil, err
+	}
+	trees := map[string]bool{}
+	files := all[:0]
+	for _, e := range all {
+		if e.Type == "tree" {
+			trees[e.ID] = true
+			continue
+		}
+		files = append(files, e)
+	}
+	return files, trees, nil
+}
+
 // ListTree lists a tree; recursive lists blobs (and gitlinks) at every depth.
 func (r *Repo) ListTree(ctx context.Context, tree string, recursive bool) ([]TreeEntry, error) {
-	args := []string{"ls-tree", "-z", "--full-tree"}
 	if recursive {
-		args = append(args, "-r")
+		return r.listTree(ctx, tree, "-r")
 	}
+	return r.listTree(ctx, tree)
+}
+
+func (r *Repo) listTree(ctx context.Context, tree string, flags ...string) ([]TreeEntry, error) {
+	args := append([]string{"ls-tree", "-z", "--full-tree"}, flags...)
 	out, err := r.Run(ctx, append(args, tree)...)
 	if err != nil {
 		return nil, fmt.Errorf("list tree %s: %w", short(tree), err)

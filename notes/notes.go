@@ -215,6 +215,7 @@ type Snapshot struct {
 	object  string
 	tip     string
 	entries []gitx.TreeEntry
+	trees   map[string]bool // the ids of the trees below tip's tree
 	old     []byte
 }
 
@@ -234,7 +235,7 @@ func (s *Store) Prepare(ctx context.Context, object string) (*Snapshot, error) {
 	if tip == "" {
 		return snap, nil
 	}
-	if snap.entries, err = s.repo.ListTree(ctx, tip, true); err != nil {
+	if snap.entries, snap.trees, err = s.repo.ListTreeAll(ctx, tip); err != nil {
 		return nil, fmt.Errorf("list notes: %w", err)
 	}
 	// Our own limit does not apply here: we must not drop what others
@@ -305,7 +306,7 @@ func (s *Store) build(ctx context.Context, snap *Snapshot, data []byte, msg stri
 		content = append(content, '\n')
 	}
 	content = append(content, data...)
-	blob, err := s.repo.WriteBlob(ctx, content)
+	blob, err := s.repo.WriteObject(ctx, "blob", content)
 	if err != nil {
 		return "", err
 	}
@@ -346,7 +347,7 @@ func (s *Store) build(ctx context.Context, snap *Snapshot, data []byte, msg stri
 			return "", err
 		}
 		for _, obj := range dups {
-			id, err := s.repo.WriteBlob(ctx, cur[obj].Data)
+			id, err := s.repo.WriteObject(ctx, "blob", cur[obj].Data)
 			if err != nil {
 				return "", err
 			}
@@ -366,7 +367,9 @@ func (s *Store) build(ctx context.Context, snap *Snapshot, data []byte, msg stri
 	}
 	idx = append(idx, other...)
 	sort.Slice(idx, func(i, j int) bool { return idx[i].Path < idx[j].Path })
-	tree, err := s.repo.WriteTree(ctx, idx)
+	// Only the trees on the way to the changed note are new; with a
+	// fanout, the others are the snapshot's own.
+	tree, err := s.repo.WriteTreeKnown(ctx, idx, snap.trees)
 	if err != nil {
 		return "", err
 	}
