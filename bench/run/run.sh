@@ -157,15 +157,18 @@ attempts() { ls "$LOGS/$1"-[0-9]*.time 2>/dev/null | wc -l; }
 proof() {
 	local p=$1 dir=$2
 	shift 2
-	local rc=0 end stamper
 	echo "$EPOCHREALTIME start" >"$p.progress"
 	cd "$dir"
-	git proof run --progress --json "$@" >"$p.json" 2> >(stamp >>"$p.progress") || rc=$?
-	end=$EPOCHREALTIME stamper=$!
+	# stderr (the progress lines) into the pipe, stdout into the file; the
+	# exit status through a file, out of the pipeline's subshell.
+	{
+		local rc=0
+		git proof run --progress --json "$@" 2>&1 >"$p.json" || rc=$?
+		echo "$rc" >"$p.rc"
+	} | stamp >>"$p.progress"
+	echo "$EPOCHREALTIME end" >>"$p.progress"
 	cd "$ROOT"
-	wait "$stamper" 2>/dev/null || true
-	echo "$end end" >>"$p.progress"
-	return "$rc"
+	return "$(cat "$p.rc")"
 }
 stamp() { # each line of stdin with the time it arrived
 	local line
