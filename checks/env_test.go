@@ -2,8 +2,10 @@ package checks
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -156,4 +158,74 @@ func TestProbeNetnsRefusesBadHelpers(t *testing.T) {
 			t.Errorf("%s: ProbeNetns = %v; want an error with %q", tc.name, err, tc.want)
 		}
 	}
+}
+
+// TestNetnsHelpers: both helpers, the C one that runs before Go starts
+// (with cgo) and Go's NetnsExec, bring loopback up in a new namespace and
+// exec the check; the C one does it before Go's runtime would say a word
+// (GODEBUG=inittrace=1 prints every package's init), and both refuse an
+// empty command line with exit 125.
+func TestNetnsHelpers(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("network namespaces need Linux")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ProbeNetns(context.Background(), self); err != nil {
+		t.Skipf("no network namespaces here: %v", err)
+	}
+	probe := "unset GODEBUG CHECKS_TEST_GO_HELPER; CHECKS_TEST_NETPROBE=1 exec " + self
+	type helper struct {
+		name string
+		args []string
+		env  string
+	}
+	helpers := []helper{{"go", []string{"/bin/sh", "-c", probe}, "CHECKS_TEST_GO_HELPER=1"}}
+	if netnsHelperInC {
+		helpers = append(helpers, helper{"c", []string{NetnsHelperArg, "/bin/sh", "-c", probe}, ""})
+	}
+	for _, h := range helpers {
+		t.Run(h.name, func(t *testing.T) {
+			cmd := exec.Command(self, h.args...)
+			cmd.Env = append(slices.Clone(shEnv), "GODEBUG=inittrace=1", h.env)
+			newNamespaces(cmd)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("helper: %v\n%s", err, out)
+			}
+			var inits, lines []string
+			for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				if strings.HasPrefix(l, "init ") {
+					inits = append(inits, l)
+				} else {
+					lines = append(lines, l)
+				}
+			}
+			if !slices.Equal(lines, []string{"interfaces lo:true", "loopback ok"}) {
+				t.Errorf("the check saw %q; want only lo, up, and a working loopback", lines)
+			}
+			if inC := len(inits) == 0; inC != (h.name == "c") {
+				t.Errorf("Go's runtime started in the %s helper: %v (%d init lines)", h.name, !inC, len(inits))
+			}
+			empty := exec.Command(self, h.args[:len(h.args)-3]...)
+			empty.Env = append(slices.Clone(shEnv), h.env)
+			out, err = empty.CombinedOutput()
+			if code := exitCode(err); code != 125 || !strings.Contains(string(out), "network namespace helper: nothing to run") {
+				t.Errorf("empty command line: exit %d, %q; want 125 and a message", code, out)
+			}
+		})
+	}
+}
+
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
 }

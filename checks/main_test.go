@@ -14,6 +14,11 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == NetnsHelperArg {
 		os.Exit(NetnsExec(os.Args[2:]))
 	}
+	// The Go helper, where the C one (netns_cgo_linux.go) would take
+	// the marked command line first.
+	if os.Getenv("CHECKS_TEST_GO_HELPER") == "1" {
+		os.Exit(NetnsExec(os.Args[1:]))
+	}
 	if os.Getenv("CHECKS_TEST_NETPROBE") == "1" {
 		os.Exit(netProbe())
 	}

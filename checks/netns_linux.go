@@ -22,6 +22,9 @@ const NetnsHelperArg = "__git-proof-netns-exec"
 
 // NetnsExec is the helper's body: bring loopback up, then exec args (the
 // shell and the check). It returns only on failure, with exit status 125.
+// In a binary built with cgo the same steps run in C as the binary loads,
+// before Go's runtime starts (netns_cgo_linux.go), and main never sees
+// the helper's command line; NetnsExec serves builds without cgo.
 func NetnsExec(args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, "git-proof: network namespace helper: nothing to run")
