@@ -22,10 +22,13 @@
 #                        with the same regression test: iterating on a fix
 #                        (base and repro cached, head runs), and
 #             newtest-R  the same with a test of its own in every R (base
-#                        cached; repro and head run).
+#                        cached; repro and head run). By hand a third
+#                        side does what that evidence takes: the command
+#                        at R, then the new test's package on base's code.
 # Every git-proof run must exit 0 with AUTO_OK, head and base passing, repro
 # failing exactly the new test, and that test listed as fixed; every by-hand
-# run must pass.
+# run must pass. The ratio is the median over the rounds of the two sides'
+# times in the same round (see paired); the ratio of the medians is shown too.
 #
 # Then (ANALYSIS=1) where the time goes: the progress lines of every timed
 # git-proof run (--progress; each line is dated as it arrives) split it into setup, checkout, test and
@@ -92,7 +95,7 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_NOTES_REF
 # --- fixture -----------------------------------------------------------------
 # proj: as generated; hand: a clone of proj for the by-hand side. next-R
 # and newtest-R commits: one per timed or warm-up run of the cached case.
-NEXT=$((12 * RUNS + 6 * ANALYSIS_RUNS + 8))
+NEXT=$((18 * RUNS + 6 * ANALYSIS_RUNS + 8)) # newtest-R: six sides a round, up to 3 tries each
 say "generate the project ($PKGS packages, scale $SCALE, $NEXT next-R commits)"
 rm -rf "$W/proj" "$W/proj-same" "$W/hand" "$W/trimpath" "$W/trimpath-tmp" "$W/stable-tmp" "$W/key" "$W/key.pub" "$W/gocache-warm" "$W/gocache-cold"
 t0=$(date +%s%N)
@@ -189,6 +192,28 @@ hand() {
 		$cmd >"$p.${rev#origin/}.json" || return 1
 		echo "test-$rev $t $EPOCHREALTIME" >>"$p.steps"
 	done
+	cd "$ROOT"
+}
+
+# hand_repro PREFIX CMD REV: what git-proof's evidence of REV costs by hand:
+# CMD at REV, then the repro as git-proof runs it (run/narrow.go): REV's
+# test files on its parent's code, CMD on the packages whose test files
+# changed only. Putting the tree back at REV (a few ms) is timed too.
+hand_repro() {
+	local p=$1 cmd=$2 rev=$3 t code dirs
+	cd "$W/hand"
+	t=$EPOCHREALTIME
+	git checkout -q --detach "$rev" || return 1
+	$cmd >"$p.${rev#origin/}.json" || return 1
+	echo "test-$rev $t $EPOCHREALTIME" >>"$p.steps"
+	t=$EPOCHREALTIME
+	code=$(git diff --name-only "$rev^" "$rev" | grep -v '_test\.go$' || true)
+	dirs=$(git diff --name-only "$rev^" "$rev" | grep '_test\.go$' | xargs -n1 dirname | sort -u | sed 's|^|./|')
+	[[ -z "$code" ]] || git checkout -q "$rev^" -- $code
+	# shellcheck disable=SC2086 # the narrowed package list
+	${cmd% ./...} $dirs >"$p.repro.json" || true # the new test fails here
+	echo "repro-$rev $t $EPOCHREALTIME" >>"$p.steps"
+	git checkout -q -f --detach "$rev"
 	cd "$ROOT"
 }
 
@@ -313,6 +338,17 @@ s_proof_newtest() { proof_cached proof-newtest "$1" newtest "$CMD"; }
 s_hand_next_c1() { hand_cached hand-next-count1 "$1" next "$COUNT1_CMD"; }
 s_proof_next_c1() { proof_cached proof-next-count1 "$1" next "$COUNT1_CMD"; }
 s_hand_newtest_c1() { hand_cached hand-newtest-count1 "$1" newtest "$COUNT1_CMD"; }
+hand_cached_repro() { # NAME I CMD: hand_repro on the next newtest-R
+	local name=$1 i=$2
+	take newtest
+	local p=$LOGS/$name-$i
+	GOCACHE=$W/gocache-warm timed "$name" "$i" hand_repro "$p" "$3" "origin/$NEXT_REV"
+	check_hand "$p" "origin/$NEXT_REV"
+	grep -q '"Action":"fail","Package":"example.com/benchproj/pkg/p15","Test":"TestClampAbove"' "$p.repro.json" ||
+		die "$p: by hand, the new test did not fail on base's code"
+}
+s_hand_newtest_repro() { hand_cached_repro hand-newtest-repro "$1" "$CMD"; }
+s_hand_newtest_repro_c1() { hand_cached_repro hand-newtest-repro-count1 "$1" "$COUNT1_CMD"; }
 s_proof_newtest_c1() { proof_cached proof-newtest-count1 "$1" newtest "$COUNT1_CMD"; }
 
 # --- sanity checks and warm-up -------------------------------------------------
@@ -351,7 +387,8 @@ say "time, cold: by hand ($CMD at base, checkout head, again) vs git proof run -
 bench_sides "$RUNS" s_hand_cold:hand-cold s_proof_cold:proof-cold
 say "time, cached baseline: by hand (the command at R) vs git proof run R, for next-R and newtest-R, with and without -count=1, ×$RUNS each"
 bench_sides "$RUNS" s_hand_next:hand-next s_proof_next:proof-next s_hand_newtest:hand-newtest s_proof_newtest:proof-newtest \
-	s_hand_next_c1:hand-next-count1 s_proof_next_c1:proof-next-count1 s_hand_newtest_c1:hand-newtest-count1 s_proof_newtest_c1:proof-newtest-count1
+	s_hand_next_c1:hand-next-count1 s_proof_next_c1:proof-next-count1 s_hand_newtest_c1:hand-newtest-count1 s_proof_newtest_c1:proof-newtest-count1 \
+	s_hand_newtest_repro:hand-newtest-repro s_hand_newtest_repro_c1:hand-newtest-repro-count1
 
 # --- analysis ------------------------------------------------------------------
 if ((ANALYSIS)); then
@@ -402,9 +439,9 @@ runs_note() {
 }
 col() { awk -v c="$1" '{print $c}'; }
 wall() { pick "$1" | col 1 | median; }
-range() { pick "$1" | col 1 | awk '{printf "%.1f\n", $1}' | minmax; }
+range() { pick "$1" | col 1 | awk '{printf ($1 < 10 ? "%.2f\n" : "%.1f\n"), $1}' | minmax; }
 cpu() { pick "$1" | awk '{print $2+$3}' | median; }
-s1() { calc '%.1f' "$1"; }
+s1() { awk -v x="$1" 'BEGIN{printf (x < 10 ? "%.2f" : "%.1f"), x}'; }
 ratio() { calc '%.2f' "$1/$2"; }
 verdict() { awk -v a="$1" -v b="$TARGET" 'BEGIN{print (a<=b) ? "met" : "**MISSED**"}'; }
 cached_note() { # name column (2 base, 3 repro) → "in 5 of 5"
@@ -415,14 +452,29 @@ cached_note() { # name column (2 base, 3 repro) → "in 5 of 5"
 	done
 	echo "in $k of $n"
 }
+# paired NAME REF: the median over the rounds of NAME's time / REF's time in
+# the same round (run i of each, both quiet). The sides of a round run one
+# right after the other, so this ratio is not moved by the machine's speed
+# drifting over the benchmark (seen here: the same cold run 18.8 s and
+# 22.8 s twenty minutes apart); the ratio of the medians is.
+paired() {
+	local f g i
+	for f in "$LOGS/$1"-[0-9]*.time; do
+		i=${f##*-}
+		g="$LOGS/$2-$i"
+		[[ -f "$g" ]] || continue
+		awk 'NR==FNR{a=$1; qa=$5; next} {if (qa==1 && $5==1) printf "%.4f\n", a/$1}' "$f" "$g"
+	done | median
+}
 row() { # label name [ratio-to]
 	local label=$1 name=$2 ref=${3:-}
-	local r="" v=""
+	local r="" m="" v=""
 	if [[ -n "$ref" ]]; then
-		r="**$(ratio "$(wall "$name")" "$(wall "$ref")")×**"
-		v="≤ ${TARGET}×: $(verdict "$(ratio "$(wall "$name")" "$(wall "$ref")")")"
+		r="**$(ratio "$(paired "$name" "$ref")" 1)×**"
+		m="$(ratio "$(wall "$name")" "$(wall "$ref")")×"
+		v="≤ ${TARGET}×: $(verdict "$(ratio "$(paired "$name" "$ref")" 1)")"
 	fi
-	echo "| $label | $(runs_note "$name") | $(s1 "$(wall "$name")") s | $(range "$name") s | $(s1 "$(cpu "$name")") s | $r | $v |"
+	echo "| $label | $(runs_note "$name") | $(s1 "$(wall "$name")") s | $(range "$name") s | $(s1 "$(cpu "$name")") s | $r | $m | $v |"
 }
 arow() { # label name [ref-name] (analysis rows: ratio to the by-hand reference, no target)
 	[[ -n "$(ls "$LOGS/$2"-[0-9]*.time 2>/dev/null)" ]] || return 0
@@ -487,18 +539,22 @@ gocache_med() { # name col
 	echo "(the same test file in every next-R, one of its own in every newtest-R). Command everywhere: \`$CMD\`."
 	echo "Both sides: the same GOCACHE (below), the user's GOMODCACHE, no GOFLAGS, GOENV=off, GOTOOLCHAIN=local; git-proof with its default -j."
 	echo
-	echo "| case | side | runs | median wall | range | CPU | ratio | target |"
-	echo "|---|---|---|---:|---:|---:|---:|---|"
+	echo "| case | side | runs | median wall | range | CPU | ratio (paired) | ratio of medians | target |"
+	echo "|---|---|---|---:|---:|---:|---:|---:|---|"
 	row "cold (fresh GOCACHE every run) | by hand: base, \`git checkout head\`, head" hand-cold
 	row "| \`git proof run --no-cache head\`" proof-cold hand-cold
 	row "cached baseline, iterating on a fix (next-R) | by hand: \`git checkout next-R\`, the command once" hand-next
 	row "| \`git proof run next-R\` (base cached $(cached_note proof-next 2), repro cached $(cached_note proof-next 3))" proof-next hand-next
 	row "cached baseline, a new test (newtest-R) | by hand: \`git checkout newtest-R\`, the command once" hand-newtest
 	row "| \`git proof run newtest-R\` (base cached $(cached_note proof-newtest 2), repro cached $(cached_note proof-newtest 3))" proof-newtest hand-newtest
+	row "| by hand, the same evidence: the command at newtest-R, then its new test's package on base's code" hand-newtest-repro
+	row "| \`git proof run newtest-R\` against that" proof-newtest hand-newtest-repro
 	row "the same with \`go test -count=1 -json ./...\` (no test results replayed): next-R | by hand" hand-next-count1
 	row "| \`git proof run next-R\` (base cached $(cached_note proof-next-count1 2), repro cached $(cached_note proof-next-count1 3))" proof-next-count1 hand-next-count1
 	row "\`-count=1\`: newtest-R | by hand" hand-newtest-count1
 	row "| \`git proof run newtest-R\` (base cached $(cached_note proof-newtest-count1 2), repro cached $(cached_note proof-newtest-count1 3))" proof-newtest-count1 hand-newtest-count1
+	row "| by hand, the same evidence (as above, with -count=1)" hand-newtest-repro-count1
+	row "| \`git proof run newtest-R\` against that" proof-newtest-count1 hand-newtest-repro-count1
 	echo
 	echo "By hand, cold: base $(s1 "$(hand_step hand-cold test-origin/base)") s, checkout $(calc '%.2f' "$(hand_step hand-cold checkout-origin/head)") s, head $(s1 "$(hand_step hand-cold test-origin/head)") s, of which $(for p in $(picked hand-cold); do cat "$p.replayed"; done | median) of $PKGS packages' results"
 	echo "replayed from Go's test cache (same directory, same test binary). The fresh GOCACHE after the run: by hand $(gocache_med hand-cold 1) files,"
