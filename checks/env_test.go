@@ -97,9 +97,10 @@ func TestUserCaches(t *testing.T) {
 	}
 }
 
-// TestRunWithoutNetwork: a check isolated in a network namespace sees only
-// a loopback, and it is up.
-func TestRunWithoutNetwork(t *testing.T) {
+// netnsTestHelper is this test binary, which serves as the helper (see
+// TestMain); the test is skipped where network namespaces do not work.
+func netnsTestHelper(t *testing.T) string {
+	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("network namespaces need Linux")
 	}
@@ -110,6 +111,13 @@ func TestRunWithoutNetwork(t *testing.T) {
 	if err := ProbeNetns(context.Background(), helper); err != nil {
 		t.Skipf("no network namespaces here: %v", err)
 	}
+	return helper
+}
+
+// TestRunWithoutNetwork: a check isolated in a network namespace sees only
+// a loopback, and it is up.
+func TestRunWithoutNetwork(t *testing.T) {
+	helper := netnsTestHelper(t)
 	probe := func(isolated bool) []string {
 		t.Helper()
 		var out lines
@@ -166,16 +174,7 @@ func TestProbeNetnsRefusesBadHelpers(t *testing.T) {
 // (GODEBUG=inittrace=1 prints every package's init), and both refuse an
 // empty command line with exit 125.
 func TestNetnsHelpers(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("network namespaces need Linux")
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ProbeNetns(context.Background(), self); err != nil {
-		t.Skipf("no network namespaces here: %v", err)
-	}
+	self := netnsTestHelper(t)
 	probe := "unset GODEBUG CHECKS_TEST_GO_HELPER; CHECKS_TEST_NETPROBE=1 exec " + self
 	type helper struct {
 		name string
