@@ -317,7 +317,7 @@ func TestUpdateRefCompareAndSwap(t *testing.T) {
 func TestWriteTreeAndWorktree(t *testing.T) {
 	t.Parallel()
 	r, repo, base, head := oddRepo(t)
-	blob, err := repo.WriteBlob(ctx, []byte("hello\n"))
+	blob, err := repo.WriteObject(ctx, "blob", []byte("hello\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,15 +46,6 @@ func (r *Repo) UpdateRef(ctx context.Context, ref, newID, oldID, msg string) err
 	return nil
 }
 
-// WriteBlob stores data as a blob and returns its id.
-func (r *Repo) WriteBlob(ctx context.Context, data []byte) (string, error) {
-	out, err := r.RunInput(ctx, bytes.NewReader(data), "hash-object", "-w", "-t", "blob", "--stdin")
-	if err != nil {
-		return "", fmt.Errorf("write blob: %w", err)
-	}
-	return strings.TrimSpace(string(out)), nil
-}
-
 // IndexEntry is one path of a tree built by WriteTree.
 type IndexEntry struct{ Mode, ID, Path string }
 

@@ -167,7 +167,7 @@ func setNotesTree(t *testing.T, r *gittest.Repo, entries []rawEntry) string {
 		id := e.id
 		if id == "" {
 			var err error
-			if id, err = g.WriteBlob(ctx, []byte(e.content)); err != nil {
+			if id, err = g.WriteObject(ctx, "blob", []byte(e.content)); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -277,7 +277,7 @@ func (m *minimizer) blob(ctx context.Context, content []byte) (string, error) {
 	if id, ok := m.blobCache[key]; ok {
 		return id, nil
 	}
-	id, err := m.repo.WriteBlob(ctx, content)
+	id, err := m.repo.WriteObject(ctx, "blob", content)
 	if err != nil {
 		return "", fmt.Errorf("minimize: %w", err)
 	}
