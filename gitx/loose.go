@@ -13,7 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -29,14 +29,26 @@ import (
 // ObjectID is the id of an object of type typ with content data in r's
 // object format, computed as git does.
 func (r *Repo) ObjectID(typ string, data []byte) string {
-	h := r.newHash()
-	fmt.Fprintf(h, "%s %d\x00", typ, len(data))
+	return HashObject(r.objectFormat, typ, data)
+}
+
+// HashObject is the id of an object of type typ with content data in
+// object format ("sha1" or "sha256"), as git hash-object computes it.
+func HashObject(format, typ string, data []byte) string {
+	h := newHash(format)
+	h.Write(objectHeader(typ, len(data)))
 	h.Write(data)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (r *Repo) newHash() hash.Hash {
-	if r.objectFormat == "sha256" {
+// objectHeader is what git puts before an object's content, in its id and
+// in its loose file.
+func objectHeader(typ string, size int) []byte {
+	return fmt.Appendf(nil, "%s %d\x00", typ, size)
+}
+
+func newHash(format string) hash.Hash {
+	if format == "sha256" {
 		return sha256.New()
 	}
 	return sha1.New()
@@ -103,7 +115,7 @@ func (s *looseStore) write(id, typ string, data []byte) error {
 		f.Close()
 		return err
 	}
-	_, err = fmt.Fprintf(zw, "%s %d\x00", typ, len(data))
+	_, err = zw.Write(objectHeader(typ, len(data)))
 	if err == nil {
 		_, err = zw.Write(data)
 	}
@@ -225,36 +237,24 @@ func (r *Repo) BuildTrees(entries []IndexEntry) ([]Tree, error) {
 		}
 	}
 	var out []Tree
-	raw := make([]byte, r.newHash().Size())
 	var write func(path string, n *node) (string, error)
 	write = func(path string, n *node) (string, error) {
-		type ent struct{ mode, name, sortKey, id string }
-		ents := make([]ent, 0, len(n.files)+len(n.dirs))
+		items := make([]TreeItem, 0, len(n.files)+len(n.dirs))
 		for name, e := range n.files {
-			ents = append(ents, ent{e.Mode, name, name, e.ID})
+			items = append(items, TreeItem{Mode: e.Mode, Name: name, ID: e.ID})
 		}
 		for name, d := range n.dirs {
 			id, err := write(joinPath(path, name), d)
 			if err != nil {
 				return "", err
 			}
-			// git orders a tree's entries by name, a directory's
-			// name compared as if it ended in "/".
-			ents = append(ents, ent{"40000", name, name + "/", id})
+			items = append(items, TreeItem{Mode: TreeMode, Name: name, ID: id})
 		}
-		sort.Slice(ents, func(i, j int) bool { return ents[i].sortKey < ents[j].sortKey })
-		var b bytes.Buffer
-		for _, e := range ents {
-			if _, err := hex.Decode(raw, []byte(e.id)); err != nil {
-				return "", err
-			}
-			b.WriteString(e.mode)
-			b.WriteByte(' ')
-			b.WriteString(e.name)
-			b.WriteByte(0)
-			b.Write(raw)
+		data, err := EncodeTree(items)
+		if err != nil {
+			return "", err
 		}
-		t := Tree{Path: path, ID: r.ObjectID("tree", b.Bytes()), Data: b.Bytes()}
+		t := Tree{Path: path, ID: r.ObjectID("tree", data), Data: data}
 		out = append(out, t)
 		return t.ID, nil
 	}
@@ -262,6 +262,40 @@ func (r *Repo) BuildTrees(entries []IndexEntry) ([]Tree, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// TreeMode is the mode of a subtree's entry in a tree object.
+const TreeMode = "40000"
+
+// TreeItem is one entry of a tree object: its mode as the object holds it
+// ("100644", TreeMode, …), its name and its id in hex.
+type TreeItem struct{ Mode, Name, ID string }
+
+// EncodeTree is the content of the tree object that holds items, in git's
+// order: by name, a subtree's name compared as if it ended in "/". An id
+// that is not hex is an error.
+func EncodeTree(items []TreeItem) ([]byte, error) {
+	key := func(it TreeItem) string {
+		if it.Mode == TreeMode {
+			return it.Name + "/"
+		}
+		return it.Name
+	}
+	sorted := slices.Clone(items)
+	slices.SortFunc(sorted, func(a, b TreeItem) int { return strings.Compare(key(a), key(b)) })
+	var b bytes.Buffer
+	for _, it := range sorted {
+		raw, err := hex.DecodeString(it.ID)
+		if err != nil {
+			return nil, fmt.Errorf("tree entry %q: id %q: %w", it.Name, it.ID, err)
+		}
+		b.WriteString(it.Mode)
+		b.WriteByte(' ')
+		b.WriteString(it.Name)
+		b.WriteByte(0)
+		b.Write(raw)
+	}
+	return b.Bytes(), nil
 }
 
 func joinPath(dir, name string) string {

@@ -349,3 +349,32 @@ func BenchmarkWriteObject(b *testing.B) {
 		}
 	})
 }
+
+// TestEncodeTree: entries in git's order whatever order they come in (a
+// subtree sorts as if its name ended in "/"), and an id that is not hex is
+// an error rather than a tree with a zero id in it.
+func TestEncodeTree(t *testing.T) {
+	const a, b = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391", "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+	one, err := gitx.EncodeTree([]gitx.TreeItem{{"100644", "a0", a}, {gitx.TreeMode, "a", b}, {"100644", "a.b", a}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := gitx.EncodeTree([]gitx.TreeItem{{"100644", "a.b", a}, {"100644", "a0", a}, {gitx.TreeMode, "a", b}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(one) != string(two) {
+		t.Error("the order of the items changed the tree")
+	}
+	if names := strings.Join(strings.FieldsFunc(string(one), func(r rune) bool { return r == 0 }), "|"); !strings.HasPrefix(names, "100644 a.b|") {
+		t.Errorf("first entry is not a.b: %q", names)
+	}
+	if i, j := strings.Index(string(one), "40000 a\x00"), strings.Index(string(one), "100644 a0\x00"); i < 0 || j < 0 || i > j {
+		t.Errorf("subtree a not between a.b and a0 (at %d and %d)", i, j)
+	}
+	for _, bad := range []string{"zz" + a[2:], a[:39]} {
+		if _, err := gitx.EncodeTree([]gitx.TreeItem{{"100644", "f", bad}}); err == nil {
+			t.Errorf("id %q: no error", bad)
+		}
+	}
+}

@@ -56,7 +56,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -281,16 +280,8 @@ type objectSet struct {
 
 func newObjectSet() *objectSet { return &objectSet{seen: map[string]bool{}} }
 
-// hashObject is git's object id (SHA-1 repositories).
-func hashObject(typ int, data []byte) string {
-	h := sha1.New()
-	fmt.Fprintf(h, "%s %d\x00", typeNames[typ], len(data))
-	h.Write(data)
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 func (s *objectSet) add(typ int, data []byte) string {
-	id := hashObject(typ, data)
+	id := gitx.HashObject("sha1", typeNames[typ], data)
 	if !s.seen[id] {
 		s.seen[id] = true
 		s.list = append(s.list, object{typ, data})
@@ -400,25 +391,20 @@ func (d *dir) hash(objs *objectSet) string {
 	if d.id != "" {
 		return d.id
 	}
-	type ent struct {
-		key, mode, name, id string
-	}
-	var ents []ent
+	var items []gitx.TreeItem
 	for name, id := range d.files {
-		ents = append(ents, ent{name, "100644", name, id})
+		items = append(items, gitx.TreeItem{Mode: "100644", Name: name, ID: id})
 	}
 	for name, c := range d.dirs {
-		// git sorts a tree as if directory names ended in '/'.
-		ents = append(ents, ent{name + "/", "40000", name, c.hash(objs)})
+		items = append(items, gitx.TreeItem{Mode: gitx.TreeMode, Name: name, ID: c.hash(objs)})
 	}
-	sort.Slice(ents, func(i, j int) bool { return ents[i].key < ents[j].key })
-	var b bytes.Buffer
-	for _, e := range ents {
-		raw, _ := hex.DecodeString(e.id)
-		b.WriteString(e.mode + " " + e.name + "\x00")
-		b.Write(raw)
+	data, err := gitx.EncodeTree(items)
+	if err != nil {
+		// The ids are the generator's own hashes: a bug, not input.
+		fmt.Fprintf(os.Stderr, "genhistory: %v\n", err)
+		os.Exit(1)
 	}
-	d.id = objs.add(objTree, b.Bytes())
+	d.id = objs.add(objTree, data)
 	return d.id
 }
 
