@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -433,5 +434,41 @@ func TestQuoteArgv(t *testing.T) {
 	want := "it's\n$HOME\na b\n`id`\n*\n\n"
 	if string(out) != want {
 		t.Errorf("got %q; want %q", out, want)
+	}
+}
+
+// TestRunParsesAsItReads: go test -json output is parsed while the check
+// runs; the results must be those of parsing the kept output afterwards,
+// whether it comes in one write or line by line, whole or cut at the limit.
+func TestRunParsesAsItReads(t *testing.T) {
+	unixOnly(t)
+	for _, name := range []string{"module.jsonl", "bench.jsonl", "timeout.jsonl"} {
+		path, err := filepath.Abs(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, limit := range []int64{0, int64(len(data)) / 2, 4096} {
+			for _, command := range []string{"cat " + path, `while IFS= read -r l; do printf '%s\n' "$l"; done < ` + path} {
+				kept := data
+				if limit > 0 && limit < int64(len(data)) {
+					kept = data[:limit]
+				}
+				want, wantErr := ParseGoTestJSON(bytes.NewReader(kept))
+				o, err := Run(context.Background(), Spec{Name: "chk", Command: command, Format: FormatGoTestJSON}, RunOptions{Dir: t.TempDir(), Env: shEnv, OutputLimit: limit})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(o.Results, want) {
+					t.Errorf("%s, limit %d, %.20s…: results %v; parsing the kept output gives %v", name, limit, command, o.Results, want)
+				}
+				if wantErr != nil && o.ParseError == "" {
+					t.Errorf("%s, limit %d: no parse error; want %v", name, limit, wantErr)
+				}
+			}
+		}
 	}
 }
