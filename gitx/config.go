@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -130,6 +131,35 @@ func (r *Repo) ConfigGet(ctx context.Context, key string) (string, bool, error) 
 		return "", false, nil
 	}
 	return vs[len(vs)-1], true, nil
+}
+
+// ConfigGetBool returns a boolean git config key as git reads it
+// (true/yes/on, false/no/off, any case, or an integer) and whether it is
+// set. A value only git can say (a key with no "=", which is true; an
+// empty one, false) or that is not a boolean is asked of
+// `git config --type=bool`, whose error names the key.
+func (r *Repo) ConfigGetBool(ctx context.Context, key string) (bool, bool, error) {
+	v, ok, err := r.ConfigGet(ctx, key)
+	if err != nil || !ok {
+		return false, ok, err
+	}
+	switch strings.ToLower(v) {
+	case "true", "yes", "on":
+		return true, true, nil
+	case "false", "no", "off":
+		return false, true, nil
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return n != 0, true, nil
+	}
+	out, err := r.Run(ctx, "config", "--type=bool", "--get", key)
+	switch {
+	case err == nil:
+		return strings.TrimSpace(string(out)) == "true", true, nil
+	case ExitCode(err) == 1: // unset after all
+		return false, false, nil
+	}
+	return false, true, fmt.Errorf("read config %s (true or false): %w", key, err)
 }
 
 // ConfigGetPath is ConfigGet with git's path expansion of a leading "~/"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -468,5 +469,48 @@ func TestConfigCacheSeesOutsideWrites(t *testing.T) {
 	r.Git("config", "--global", "proof.riskThreshold", "0.4")
 	if v, _, _ := repo.ConfigGet(ctx, "proof.riskThreshold"); v != "0.4" {
 		t.Errorf("after a global write: %q", v)
+	}
+}
+
+// TestConfigGetBool: every way of writing a boolean reads as git reads it,
+// including the two only git can tell apart (no "=": true; empty: false),
+// and a value that is not a boolean is git's error.
+func TestConfigGetBool(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	cfg := filepath.Join(r.Dir, ".git", "config")
+	for _, value := range []string{"true", "True", "YES", "on", "false", "No", "OFF", "0", "1", "-3", "007", " = ", "", "maybe", "2x"} {
+		line := "\tflag = " + value + "\n"
+		switch value {
+		case "":
+			line = "\tflag\n" // no "=": true
+		case " = ":
+			line = "\tflag =\n" // empty: false
+		}
+		before, err := os.ReadFile(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(cfg, append(before, []byte("[probe]\n"+line)...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// A handle of its own each time: two writes of one size within
+		// the clock's tick look alike to the config cache.
+		got, set, err := r.Open().ConfigGetBool(ctx, "probe.flag")
+		out, gerr := exec.Command("git", "-C", r.Dir, "config", "--type=bool", "--get", "probe.flag").Output()
+		switch {
+		case gerr != nil:
+			if err == nil {
+				t.Errorf("%q: got %v, %v; git says %v", value, got, set, gerr)
+			}
+		case err != nil || !set || got != (strings.TrimSpace(string(out)) == "true"):
+			t.Errorf("%q: got %v, %v, %v; git says %s", value, got, set, err, out)
+		}
+		if err := os.WriteFile(cfg, before, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, set, err := r.Open().ConfigGetBool(ctx, "probe.unset"); set || err != nil {
+		t.Errorf("an unset key: set %v, %v", set, err)
 	}
 }

@@ -68,14 +68,11 @@ func configOptions(ctx context.Context, repo *gitx.Repo) (LoadOptions, error) {
 		}
 		opts.AdminDir = dir
 	}
-	out, err := repo.Run(ctx, "config", "--type=bool", "--get", ConfigPolicyDefault)
-	switch {
-	case err == nil:
-		opts.NoDefault = strings.TrimSpace(string(out)) == "false"
-	case gitx.ExitCode(err) == 1: // unset
-	default:
-		return opts, fmt.Errorf("read config %s (true or false): %w", ConfigPolicyDefault, err)
+	keep, set, err := repo.ConfigGetBool(ctx, ConfigPolicyDefault)
+	if err != nil {
+		return opts, err
 	}
+	opts.NoDefault = set && !keep
 	for _, d := range []struct{ key, name, example string }{
 		{ConfigRiskThreshold, "riskThreshold", "0.5"},
 		{ConfigMinChangedCoverage, "minChangedCoverage", "0.8"},
