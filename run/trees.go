@@ -16,16 +16,22 @@ import (
 // of the tree (changed is left for the caller).
 func reproTree(ctx context.Context, repo *gitx.Repo, baseTree, headTree string, globs []string) (string, int, reproScope, error) {
 	rs := reproScope{goTestDirs: map[string]bool{}, goModDirs: map[string]bool{}}
+	// The trees base and head have need not be written again: most of
+	// repro's are base's.
 	var base []gitx.TreeEntry
+	known := map[string]bool{}
 	if baseTree != repo.EmptyTree() {
 		var err error
-		if base, err = repo.ListTree(ctx, baseTree, true); err != nil {
+		if base, known, err = repo.ListTreeAll(ctx, baseTree); err != nil {
 			return "", 0, rs, fmt.Errorf("repro tree: %w", err)
 		}
 	}
-	head, err := repo.ListTree(ctx, headTree, true)
+	head, headTrees, err := repo.ListTreeAll(ctx, headTree)
 	if err != nil {
 		return "", 0, rs, fmt.Errorf("repro tree: %w", err)
+	}
+	for id := range headTrees {
+		known[id] = true
 	}
 	var entries []gitx.IndexEntry
 	add := func(e gitx.TreeEntry) {
@@ -52,7 +58,7 @@ func reproTree(ctx context.Context, repo *gitx.Repo, baseTree, headTree string, 
 	if len(entries) == 0 {
 		return repo.EmptyTree(), n, rs, nil
 	}
-	tree, err := repo.WriteTree(ctx, entries)
+	tree, err := repo.WriteTreeKnown(ctx, entries, known)
 	if err != nil {
 		return "", 0, rs, fmt.Errorf("repro tree: %w", err)
 	}
