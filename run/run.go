@@ -56,6 +56,9 @@ type Request struct {
 	// NetnsHelper is the binary that runs checks without network (see
 	// checks.NetnsHelperArg); "" lets checks use the network.
 	NetnsHelper string
+	// Probe, when not nil, is the machine's probes started early for
+	// this Env and NetnsHelper (StartProbe).
+	Probe *Probe
 	// Minimize also finds the smallest set of code hunks with which the
 	// fixed tests pass (see the minimize package), checking at most
 	// MaxRuns candidate trees (0: DefaultMaxRuns).
@@ -154,7 +157,7 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 	}
 	// The probes of the machine are on the way to the first check; they
 	// run while the change is read.
-	probe := probeMachine(cctx, checkEnviron(req), req.NetnsHelper)
+	probe := probeFor(cctx, req)
 	defer probe.wait()
 	head, base, baseTime, cfg, err := resolveChange(ctx, repo, rev, req.Base)
 	if err != nil {
@@ -187,6 +190,10 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 			return nil, cerr
 		}
 		return nil, err
+	}
+	if w, ok := req.Signer.(warmer); ok {
+		warm := start(func() (struct{}, error) { w.Warm(); return struct{}{}, nil })
+		defer warm.wait()
 	}
 	stats, err := repo.DiffStats(ctx, base.Tree, head.Tree)
 	if err != nil {
@@ -276,6 +283,7 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 	}
 	tr := run.tr
 	if tr != nil {
+		defer tr.flush()
 		p.Environment.Network, p.Environment.Passed, p.Environment.SourceDateEpoch = tr.record()
 	}
 	if run.contract != nil {
@@ -377,6 +385,10 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 	}
 	return &Result{Predicate: p, Record: record, NotesTip: tip, Decision: p.Decision, Commit: head.ID, NoteObject: head.ID}, nil
 }
+
+// warmer is a Signer with work to do before its first signature that
+// need not wait for the payload (sign.SSHSigner).
+type warmer interface{ Warm() }
 
 // riskConfig is the risk package's defaults plus the project's sensitive
 // globs (category custom).
@@ -694,6 +706,7 @@ func runChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pending
 		return tj, nil
 	}}
 	if out.outcomes, err = tr.run(ctx, []treeJob{headJob, baseJob, reproJob}); err != nil {
+		tr.flush()
 		return nil, err
 	}
 	return out, nil

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -61,20 +62,24 @@ type treeOutcome struct {
 
 // treeRunner runs every check on a set of trees.
 type treeRunner struct {
-	repo   *gitx.Repo
-	anchor string // a commit to anchor new worktrees at
-	specs  []spec
-	from   []string          // the caller's environment, variables are taken from it
-	caches map[string]string // the user's build caches
-	epoch  int64             // SOURCE_DATE_EPOCH of trees that do not set their own
+	repo    *gitx.Repo
+	anchor  string // a commit to anchor new worktrees at
+	specs   []spec
+	from    []string          // the caller's environment, variables are taken from it
+	caches  map[string]string // the user's build caches
+	machine *machine          // what the probes found
+	epoch   int64             // SOURCE_DATE_EPOCH of trees that do not set their own
 	// baseEpoch is the base commit's time (epoch when there is none):
 	// SOURCE_DATE_EPOCH of base and repro.
 	baseEpoch int64
 	netns     string // the network-namespace helper; "" when checks keep the network
 	// started, when not nil, is opened as the first check starts: the
 	// run's other work waits for it (see Run).
-	started  *gate
-	cache    *resultCache
+	started *gate
+	cache   *resultCache
+	// stores are the results being written to the cache: a run's record
+	// need not wait for them, its end does (flush).
+	stores   sync.WaitGroup
 	fresh    bool   // temporary worktrees, removed afterwards, instead of the pool
 	pool     string // the pool's directory
 	jobs     int    // trees checked at once at most
@@ -194,7 +199,7 @@ func (tr *treeRunner) lookup(tj treeJob) *lookup {
 	lk := &lookup{out: &treeOutcome{outs: make([]*checks.Outcome, len(specs)), cached: make([]bool, len(specs))}, keys: make([]string, len(specs))}
 	for i, s := range specs {
 		env, _ := tr.env(s, scratch{"/home", "/tmp"}, tj.epoch)
-		lk.keys[i] = cacheKey(tj.tree, s, env, tr.network(s), toolFingerprint(envValue(env, "PATH")))
+		lk.keys[i] = cacheKey(tj.tree, s, env, tr.network(s), tr.tools(envValue(env, "PATH")))
 		if o, ok := tr.cache.get(lk.keys[i]); ok {
 			lk.out.outs[i], lk.out.cached[i] = o, true
 			tr.progress(fmt.Sprintf("[%s] %s: cached result (exit %d)", tj.label, s.Name, o.ExitCode))
@@ -225,11 +230,15 @@ func (tr *treeRunner) runMissing(ctx context.Context, tj treeJob, lk *lookup) (*
 		return nil, err
 	}
 	for k, i := range at {
-		tr.cache.put(lk.keys[i], outs[k])
-		out.outs[i] = outs[k]
+		key, o := lk.keys[i], outs[k]
+		tr.stores.Go(func() { tr.cache.put(key, o) })
+		out.outs[i] = o
 	}
 	return out, nil
 }
+
+// flush waits for the results being written to the cache.
+func (tr *treeRunner) flush() { tr.stores.Wait() }
 
 // runSpecs runs specs on tj's tree, none from the cache nor into it;
 // prepare, if not nil, may change the worktree before they run.
@@ -465,6 +474,15 @@ func (tr *treeRunner) network(s spec) string {
 	return "on"
 }
 
+// tools is toolFingerprint(path), from the probe when it fingerprinted
+// the same PATH.
+func (tr *treeRunner) tools(path string) string {
+	if m := tr.machine; m != nil && m.path == path {
+		return m.tools
+	}
+	return toolFingerprint(path)
+}
+
 func envValue(env []string, k string) string {
 	for _, kv := range env {
 		if len(kv) > len(k) && kv[:len(k)] == k && kv[len(k)] == '=' {
@@ -475,16 +493,48 @@ func envValue(env []string, k string) string {
 }
 
 // machine is what the checks need to know of this machine: the go
-// command's caches and whether network namespaces work here.
+// command's caches, whether network namespaces work here and the tools
+// on the checks' PATH.
 type machine struct {
 	goenv  func(string) string
 	netErr error // nil: checks can run without network
+	// path is the checks' PATH and tools its toolFingerprint.
+	path, tools string
 }
 
-// probeMachine asks the go command (if any) for its caches and tries a
-// network namespace through helper ("" for none), side by side, in a
-// goroutine of its own: Run starts it first, so that it is done by the
-// time the first check starts.
+// Probe is the probes of the machine under way: the go command's caches,
+// a network namespace, the tools on PATH. They are on the way to the
+// first check, so a caller that can start them before it opens the
+// repository (the CLI does, with StartProbe) gives them the ~5 ms that
+// takes; Run starts its own otherwise.
+type Probe struct {
+	env    []string
+	helper string
+	p      *pending[*machine]
+}
+
+// StartProbe starts the probes for a Request with this Env and
+// NetnsHelper; pass it as the Request's Probe. A Probe started for
+// another environment or helper is not used. Run waits for it; a caller
+// that does not call Run should Wait.
+func StartProbe(ctx context.Context, env []string, helper string) *Probe {
+	return &Probe{env: env, helper: helper, p: probeMachine(ctx, checkEnviron(Request{Env: env}), helper)}
+}
+
+// Wait waits for the probes to finish.
+func (pr *Probe) Wait() { _, _ = pr.p.wait() }
+
+// probeFor returns req's Probe when it was started for req, else starts one.
+func probeFor(ctx context.Context, req Request) *pending[*machine] {
+	if pr := req.Probe; pr != nil && pr.helper == req.NetnsHelper && slices.Equal(pr.env, req.Env) && (pr.env == nil) == (req.Env == nil) {
+		return pr.p
+	}
+	return probeMachine(ctx, checkEnviron(req), req.NetnsHelper)
+}
+
+// probeMachine asks the go command (if any) for its caches, tries a
+// network namespace through helper ("" for none) and fingerprints the
+// tools on PATH, side by side, in a goroutine of its own.
 func probeMachine(ctx context.Context, from []string, helper string) *pending[*machine] {
 	return start(func() (*machine, error) {
 		m := &machine{netErr: errors.New("no network-namespace helper")}
@@ -493,6 +543,9 @@ func probeMachine(ctx context.Context, from []string, helper string) *pending[*m
 		if helper != "" {
 			wg.Go(func() { m.netErr = checks.ProbeNetns(ctx, helper) })
 		}
+		env, _ := checks.HermeticEnv(checks.EnvOptions{From: from})
+		m.path = envValue(env, "PATH")
+		m.tools = toolFingerprint(m.path)
 		wg.Wait()
 		return m, ctx.Err()
 	})
@@ -535,6 +588,7 @@ func newTreeRunner(ctx context.Context, repo *gitx.Repo, req Request, probe *pen
 		return nil, err
 	}
 	tr.caches = checks.UserCaches(tr.from, m.goenv)
+	tr.machine = m
 	if m.netErr != nil {
 		tr.netReason = "network namespaces are not available here: " + m.netErr.Error()
 		if req.NetnsHelper == "" {

@@ -94,6 +94,7 @@ func TestNativeMatchesSSHKeygen(t *testing.T) {
 			if !s.InProcess() {
 				t.Fatal("a key file without a passphrase is not signed in process")
 			}
+			s.Warm() // changes nothing a signature shows
 			blob, err := s.Sign(ctx, data)
 			if err != nil {
 				t.Fatal(err)
@@ -124,6 +125,34 @@ func TestNativeMatchesSSHKeygen(t *testing.T) {
 		if s.InProcess() {
 			t.Errorf("%s: signs in process; want ssh-keygen", tc.name)
 		}
+	}
+}
+
+// TestWarmRunsNoProgram: Warm is for in-process keys only; a signer that
+// signs with a program must not start it (it may ask for a passphrase or
+// touch a security key).
+func TestWarmRunsNoProgram(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	key := genKey(t, dir, "k", "ed25519")
+	log := filepath.Join(dir, "calls")
+	prog := writeFile(t, filepath.Join(dir, "keygen"), []byte("#!/bin/sh\necho \"$*\" >>"+log+"\nexec ssh-keygen \"$@\"\n"))
+	if err := os.Chmod(prog, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSSHSigner(ctx, SSHSignerOptions{Key: key.Priv, Program: prog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Warm()
+	if b, err := os.ReadFile(log); err == nil {
+		t.Fatalf("Warm ran the signing program: %s", b)
+	}
+	if _, err := s.Sign(ctx, []byte("data")); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(log); err != nil || !strings.Contains(string(b), "-Y sign") {
+		t.Fatalf("Sign did not run the program (the test would show nothing): %q, %v", b, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -74,7 +75,15 @@ func runAction(c *cli.Context, minimize bool) error {
 	if c.NArg() > 1 {
 		return usageErr("%s takes at most one revision", c.Command.Name)
 	}
-	ctx := c.Context
+	// The machine's probes need neither the repository nor its settings:
+	// they start first, beside opening the repository.
+	ctx, cancel := context.WithCancel(c.Context)
+	helper, _ := os.Executable()
+	probe := run.StartProbe(ctx, nil, helper)
+	defer func() {
+		cancel()
+		probe.Wait()
+	}()
 	repo, err := openRepo(ctx)
 	if err != nil {
 		return err
@@ -117,11 +126,10 @@ func runAction(c *cli.Context, minimize bool) error {
 	} else if c.String("holdouts") != "" {
 		return usageErr("--holdouts needs --contract")
 	}
-	helper, _ := os.Executable()
 	res, err := run.Run(ctx, repo, run.Request{
 		Contract: lc, NoReview: c.Bool("no-review"),
 		Rev: c.Args().First(), Base: c.String("base"), Tests: c.StringSlice("test"), Checks: named,
-		Jobs: c.Int("jobs"), NoCache: c.Bool("no-cache"), Fresh: c.Bool("fresh"), FullRepro: c.Bool("full-repro"), NetnsHelper: helper,
+		Jobs: c.Int("jobs"), NoCache: c.Bool("no-cache"), Fresh: c.Bool("fresh"), FullRepro: c.Bool("full-repro"), NetnsHelper: helper, Probe: probe,
 		Minimize: minimize, MaxRuns: c.Int("max-runs"),
 		Signer: signer, Progress: progress,
 		LoadPolicy: func() (*policy.Engine, error) { return policyEngine(ctx, repo, false) },
