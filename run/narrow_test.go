@@ -16,10 +16,15 @@ func TestNarrowGoTest(t *testing.T) {
 	for _, tc := range []struct {
 		cmd, want string
 	}{
-		{"go test -json ./...", "go test -json . ./pkg/a"},
-		{"  go   test -count=1 -json -run=TestX  ./... ", "go test -count=1 -json -run=TestX . ./pkg/a"},
-		{"/usr/local/go/bin/go test -json -p 1 ./...", "/usr/local/go/bin/go test -json -p 1 . ./pkg/a"},
-		{"go test --json=true ./...", "go test --json=true . ./pkg/a"},
+		{"go test -json ./...", "go test -vet=off -json . ./pkg/a"},
+		{"  go   test -count=1 -json -run=TestX  ./... ", "go test -vet=off -count=1 -json -run=TestX . ./pkg/a"},
+		{"/usr/local/go/bin/go test -json -p 1 ./...", "/usr/local/go/bin/go test -vet=off -json -p 1 . ./pkg/a"},
+		{"go test --json=true ./...", "go test -vet=off --json=true . ./pkg/a"},
+		// vet is off, whatever the command asked.
+		{"go test -vet=all -json ./...", "go test -vet=off -json . ./pkg/a"},
+		{"go test --vet=atomic,bool -json ./...", "go test -vet=off -json . ./pkg/a"},
+		{"go test -vet off -json ./...", "go test -vet=off -json . ./pkg/a"},
+		{"go test -json -vet all -count=1 ./...", "go test -vet=off -json -count=1 . ./pkg/a"},
 		// Not rewritten.
 		{"go test ./...", ""},                     // no -json: its exit code is the result
 		{"go test -json ./... | tee out", ""},     // a pipeline
@@ -90,9 +95,10 @@ func TestGoPackageDirs(t *testing.T) {
 }
 
 // FuzzNarrowGoTest: a rewrite keeps every word of the command but the
-// last, adds only the directories, and stays plain words.
+// last and its -vet flags (with a bare -vet's value), in order, puts
+// -vet=off after "test", adds only the directory, and stays plain words.
 func FuzzNarrowGoTest(f *testing.F) {
-	for _, s := range []string{"go test -json ./...", "go test -json -C x ./...", "go test -json ./... | x", "go  test\t-json ./..."} {
+	for _, s := range []string{"go test -json ./...", "go test -json -C x ./...", "go test -json ./... | x", "go  test\t-json ./...", "go test -vet x -json -vet=y ./..."} {
 		f.Add(s, "pkg/a")
 	}
 	f.Fuzz(func(t *testing.T, cmd, dir string) {
@@ -101,7 +107,17 @@ func FuzzNarrowGoTest(f *testing.F) {
 			return
 		}
 		in, out := strings.Fields(cmd), strings.Fields(got)
-		if !plainWords(got) || len(out) != len(in) || !slices.Equal(in[:len(in)-1], out[:len(out)-1]) || in[len(in)-1] != "./..." {
+		var kept []string
+		for i := 2; i < len(in)-1; i++ {
+			switch a := in[i]; {
+			case a == "-vet" || a == "--vet":
+				i++
+			case !strings.HasPrefix(a, "-vet=") && !strings.HasPrefix(a, "--vet="):
+				kept = append(kept, a)
+			}
+		}
+		want := append(append(slices.Clone(in[:2]), "-vet=off"), kept...)
+		if !plainWords(got) || in[len(in)-1] != "./..." || len(out) != len(want)+1 || !slices.Equal(out[:len(want)], want) {
 			t.Fatalf("narrowGoTest(%q, %q) = %q", cmd, dir, got)
 		}
 	})

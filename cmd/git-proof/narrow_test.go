@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -87,6 +88,42 @@ func TestRunNarrowsRepro(t *testing.T) {
 	}
 	if strings.Contains(r.proof("show").stdout, "only ") {
 		t.Errorf("helper package: show says the repro was narrowed")
+	}
+}
+
+// TestRunReproSkipsVet: repro runs the tests on base's code with go vet
+// off. Base's package a has a vet finding go test stops at; the fix
+// removes it and adds a test. With vet on, the new test would never run on
+// base's code and could not show the bug; it runs, fails and is fixed.
+func TestRunReproSkipsVet(t *testing.T) {
+	t.Parallel()
+	r := newProofRepo(t)
+	r.Signing("alice@example.com")
+	r.Write(map[string]string{
+		"go.mod":      "module example.com/m\n\ngo 1.21\n",
+		"a/a.go":      "package a\n\nimport \"fmt\"\n\nfunc Add(x, y int) int { return x * y }\n\nfunc Show(x int) string { return fmt.Sprintf(\"%d\", \"x\") }\n",
+		"a/a_test.go": "package a\n\nimport \"testing\"\n\nfunc TestZero(t *testing.T) {\n\tif Add(0, 0) != 0 {\n\t\tt.Fatal()\n\t}\n}\n",
+	})
+	r.Commit("base")
+	r.Write(map[string]string{
+		"a/a.go":        "package a\n\nimport \"fmt\"\n\nfunc Add(x, y int) int { return x + y }\n\nfunc Show(x int) string { return fmt.Sprintf(\"%d\", x) }\n",
+		"a/add_test.go": "package a\n\nimport \"testing\"\n\nfunc TestAdd(t *testing.T) {\n\tif Add(2, 3) != 5 {\n\t\tt.Fatal(Add(2, 3))\n\t}\n}\n",
+	})
+	r.Commit("a: Add adds")
+	// Base failing is not for this test to judge: exit 0 or 1.
+	res := r.proof("run", "--json", "--test", "go test -json ./...")
+	var out runJSON
+	if err := json.Unmarshal([]byte(res.stdout), &out); res.code > 1 || err != nil {
+		t.Fatalf("run: exit %d, %v\n%s", res.code, err, res)
+	}
+	c := out.Predicate.Checks[0]
+	if c.Base.Status != "fail" {
+		t.Errorf("base: %s; want fail (go test's vet stops at base's Sprintf)", c.Base.Status)
+	}
+	// With vet on, the package failed on base's code before any test ran,
+	// and TestZero, never broken, was listed fixed too.
+	if !slices.Contains(c.Repro.FailedTests, "example.com/m/a.TestAdd") || !slices.Equal(c.Fixed, []string{"example.com/m/a.TestAdd"}) {
+		t.Errorf("repro failed %q, fixed %q; want TestAdd run on base's code, failing there, and the one fixed", c.Repro.FailedTests, c.Fixed)
 	}
 }
 
