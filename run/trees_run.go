@@ -78,8 +78,9 @@ type treeRunner struct {
 	started *gate
 	cache   *resultCache
 	// stores are the results being written to the cache: a run's record
-	// need not wait for them, its end does (flush).
-	stores   sync.WaitGroup
+	// need not wait for them, its end does (flush). Shared by copies of
+	// the runner (minimize's, the holdouts').
+	stores   *sync.WaitGroup
 	fresh    bool   // temporary worktrees, removed afterwards, instead of the pool
 	pool     string // the pool's directory
 	jobs     int    // trees checked at once at most
@@ -571,6 +572,7 @@ func newTreeRunner(ctx context.Context, repo *gitx.Repo, req Request, probe *pen
 		cache: &resultCache{dir: filepath.Join(repo.CommonDir(), "git-proof", "cache", "checks")},
 		pool:  filepath.Join(repo.CommonDir(), "git-proof", "worktrees"),
 		fresh: req.Fresh, jobs: req.Jobs, cpus: runtime.NumCPU(),
+		stores: &sync.WaitGroup{},
 	}
 	if req.NoCache {
 		tr.cache.dir = ""
