@@ -30,6 +30,9 @@ type Object struct {
 // reported, not errors: only a broken git is an error, so a caller can tell
 // "no such object" from "could not read" and never fail open.
 func (r *Repo) ReadObjects(ctx context.Context, names []string, limit int64, each func(i int, o *Object) error) error {
+	if len(names) == 0 {
+		return ctx.Err() // no process for nothing to read (a commit with no note yet)
+	}
 	for _, n := range names {
 		if strings.ContainsAny(n, "\n\x00") {
 			return fmt.Errorf("read objects: name %q holds a newline or NUL", n)
