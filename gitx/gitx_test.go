@@ -514,3 +514,18 @@ func TestConfigGetBool(t *testing.T) {
 		t.Errorf("an unset key: set %v, %v", set, err)
 	}
 }
+
+// TestReadObjectsNone: nothing to read starts no git: a repository git
+// cannot even run in reads nothing without an error, where one name fails.
+func TestReadObjectsNone(t *testing.T) {
+	t.Parallel()
+	broken := &gitx.Repo{Dir: filepath.Join(t.TempDir(), "missing")}
+	called := false
+	each := func(int, *gitx.Object) error { called = true; return nil }
+	if err := broken.ReadObjects(ctx, nil, 0, each); err != nil || called {
+		t.Errorf("no names: %v, called %v; want nil and no call", err, called)
+	}
+	if err := broken.ReadObjects(ctx, []string{"HEAD"}, 0, each); err == nil {
+		t.Error("one name in a directory that does not exist: no error (the test would show nothing)")
+	}
+}
