@@ -37,7 +37,9 @@
 # replayed); git-proof's fixed cost with a check that does nothing (`true`),
 # and the network-namespace start.
 #
-# Knobs: RUNS (5) quiet timed runs per side and case; PKGS (30) and SCALE
+# Knobs: CASES (all): "next" times only the cached next-R pair, with no
+# analysis, and reports its two rows (a quick look at the sub-second case,
+# ~4 minutes for RUNS=15); RUNS (5) quiet timed runs per side and case; PKGS (30) and SCALE
 # (1.5) the size of the generated project and of its tests' workloads;
 # ANALYSIS (1) and ANALYSIS_RUNS (3); NOISE (0.10): a run is noisy, logged and
 # left out of the medians, when other processes took more than this share of
@@ -52,6 +54,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 RUNS=${RUNS:-5}
+CASES=${CASES:-all}
+[[ $CASES == all || $CASES == next ]] || { echo "run/run.sh: CASES is all or next, not $CASES" >&2; exit 2; }
 PKGS=${PKGS:-30}
 SCALE=${SCALE:-1.5}
 ANALYSIS=${ANALYSIS:-1}
@@ -383,12 +387,18 @@ done
 [[ -d "$W/proj/.git/git-proof/worktrees/slot-0" ]] || die "no worktree pool after the warm-up"
 
 # --- timed runs ----------------------------------------------------------------
-say "time, cold: by hand ($CMD at base, checkout head, again) vs git proof run --no-cache, ×$RUNS each"
-bench_sides "$RUNS" s_hand_cold:hand-cold s_proof_cold:proof-cold
-say "time, cached baseline: by hand (the command at R) vs git proof run R, for next-R and newtest-R, with and without -count=1, ×$RUNS each"
-bench_sides "$RUNS" s_hand_next:hand-next s_proof_next:proof-next s_hand_newtest:hand-newtest s_proof_newtest:proof-newtest \
-	s_hand_next_c1:hand-next-count1 s_proof_next_c1:proof-next-count1 s_hand_newtest_c1:hand-newtest-count1 s_proof_newtest_c1:proof-newtest-count1 \
-	s_hand_newtest_repro:hand-newtest-repro s_hand_newtest_repro_c1:hand-newtest-repro-count1
+if [[ $CASES == next ]]; then
+	say "time, cached baseline, next-R only (CASES=next): by hand (the command at R) vs git proof run R, ×$RUNS each"
+	bench_sides "$RUNS" s_hand_next:hand-next s_proof_next:proof-next
+	ANALYSIS=0
+else
+	say "time, cold: by hand ($CMD at base, checkout head, again) vs git proof run --no-cache, ×$RUNS each"
+	bench_sides "$RUNS" s_hand_cold:hand-cold s_proof_cold:proof-cold
+	say "time, cached baseline: by hand (the command at R) vs git proof run R, for next-R and newtest-R, with and without -count=1, ×$RUNS each"
+	bench_sides "$RUNS" s_hand_next:hand-next s_proof_next:proof-next s_hand_newtest:hand-newtest s_proof_newtest:proof-newtest \
+		s_hand_next_c1:hand-next-count1 s_proof_next_c1:proof-next-count1 s_hand_newtest_c1:hand-newtest-count1 s_proof_newtest_c1:proof-newtest-count1 \
+		s_hand_newtest_repro:hand-newtest-repro s_hand_newtest_repro_c1:hand-newtest-repro-count1
+fi
 
 # --- analysis ------------------------------------------------------------------
 if ((ANALYSIS)); then
@@ -527,6 +537,21 @@ gocache_med() { # name col
 	local p
 	calc '%.0f' "$(for p in $(picked "$1"); do cat "$p.gocache"; done | awk -v c="$2" '{print $c}' | median)"
 }
+
+if [[ $CASES == next ]]; then
+	{
+		echo "## git proof run vs the same tests by hand: cached next-R only (CASES=next)"
+		echo
+		echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) · $ncpu CPUs · git-proof $(git -C "$ROOT" describe --always --dirty --abbrev=7) · \`$CMD\`, $PKGS packages"
+		echo
+		echo "| case | side | runs | median wall | range | CPU | ratio (paired) | ratio of medians | target |"
+		echo "|---|---|---|---:|---:|---:|---:|---:|---|"
+		row "cached baseline, iterating on a fix (next-R) | by hand: \`git checkout next-R\`, the command once" hand-next
+		row "| \`git proof run next-R\` (base cached $(cached_note proof-next 2), repro cached $(cached_note proof-next 3))" proof-next hand-next
+	} | tee "$REPORT"
+	say "report written to $REPORT; per-run logs in $LOGS"
+	exit 0
+fi
 
 {
 	echo "## git proof run vs the same tests by hand — $PKGS-package Go module"
