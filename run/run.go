@@ -179,9 +179,12 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 	cr := startChecks(cctx, repo, req, probe, head, base, baseTime, specs, trees, started, progress)
 	defer func() {
 		// On an early return the checks are stopped and their worktrees
-		// released before Run returns.
+		// released before Run returns; on any return, the results they
+		// are writing to the cache are written.
 		cancel()
-		cr.wait()
+		if run, _ := cr.wait(); run != nil && run.tr != nil {
+			run.tr.flush()
+		}
 		trees.wait()
 	}()
 
@@ -283,7 +286,6 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 	}
 	tr := run.tr
 	if tr != nil {
-		defer tr.flush()
 		p.Environment.Network, p.Environment.Passed, p.Environment.SourceDateEpoch = tr.record()
 	}
 	if run.contract != nil {
