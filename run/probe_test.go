@@ -2,6 +2,8 @@ package run
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -35,6 +37,39 @@ func TestProbeFor(t *testing.T) {
 		}
 		if want := envValue(tc.req.Env, "PATH"); tc.req.Env != nil && m.path != want {
 			t.Errorf("%s: the probe fingerprinted PATH %q; want %q", tc.name, m.path, want)
+		}
+	}
+}
+
+// TestGoEnvOnlyWhenNeeded: go is asked for its caches unless the
+// environment sets both to absolute paths.
+func TestGoEnvOnlyWhenNeeded(t *testing.T) {
+	dir := t.TempDir()
+	calls := filepath.Join(dir, "calls")
+	fake := "#!/bin/sh\necho \"$*\" >>" + calls + "\necho /from/go/cache\necho /from/go/mod\n"
+	if err := os.WriteFile(filepath.Join(dir, "go"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := "PATH=" + dir + ":/usr/bin:/bin"
+	for _, tc := range []struct {
+		name       string
+		env        []string
+		asks       bool
+		cache, mod string
+	}{
+		{"both set", []string{path, "GOCACHE=/c", "GOMODCACHE=/m"}, false, "/c", "/m"},
+		{"one set", []string{path, "GOCACHE=/c"}, true, "/from/go/cache", "/from/go/mod"},
+		{"a relative path", []string{path, "GOCACHE=c", "GOMODCACHE=/m"}, true, "/from/go/cache", "/from/go/mod"},
+		{"none set", []string{path}, true, "/from/go/cache", "/from/go/mod"},
+	} {
+		os.Remove(calls)
+		get := goEnv(context.Background(), tc.env)
+		_, err := os.Stat(calls)
+		if asked := err == nil; asked != tc.asks {
+			t.Errorf("%s: asked go %v; want %v", tc.name, asked, tc.asks)
+		}
+		if get("GOCACHE") != tc.cache || get("GOMODCACHE") != tc.mod {
+			t.Errorf("%s: GOCACHE %q GOMODCACHE %q; want %q %q", tc.name, get("GOCACHE"), get("GOMODCACHE"), tc.cache, tc.mod)
 		}
 	}
 }

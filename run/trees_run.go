@@ -632,8 +632,15 @@ func (tr *treeRunner) record() (network string, passed []string, epoch int64) {
 }
 
 // goEnv asks the go command, if there is one on PATH, for its settings.
+// When the environment sets both to absolute paths it need not: the
+// variables win over go's env file and defaults, and UserCaches takes
+// them first (a go process of ~4 ms of CPU on the way to the first check).
 func goEnv(ctx context.Context, from []string) func(string) string {
 	vals := map[string]string{}
+	if c, m := envValue(from, "GOCACHE"), envValue(from, "GOMODCACHE"); filepath.IsAbs(c) && filepath.IsAbs(m) {
+		vals["GOCACHE"], vals["GOMODCACHE"] = c, m
+		return func(k string) string { return vals[k] }
+	}
 	goBin, err := lookPathIn("go", envValue(from, "PATH"))
 	if err == nil {
 		cmd := exec.CommandContext(ctx, goBin, "env", "GOCACHE", "GOMODCACHE")
