@@ -8,9 +8,9 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/git-proof/git-proof/config"
+	"github.com/git-proof/git-proof/internal/environ"
 )
 
 // EnvOptions describe the hermetic environment of one check run.
@@ -45,14 +45,7 @@ func HermeticEnv(o EnvOptions) (env, passed []string) {
 	if from == nil {
 		from = os.Environ()
 	}
-	get := func(k string) (string, bool) {
-		for i := len(from) - 1; i >= 0; i-- {
-			if name, v, ok := strings.Cut(from[i], "="); ok && name == k {
-				return v, true
-			}
-		}
-		return "", false
-	}
+	get := func(k string) (string, bool) { return environ.Lookup(from, k) }
 	if o.TmpDir == "" {
 		o.TmpDir = filepath.Join(o.Home, "tmp")
 	}
@@ -111,14 +104,7 @@ func UserCaches(from []string, goEnv func(key string) string) map[string]string 
 	if from == nil {
 		from = os.Environ()
 	}
-	get := func(k string) string {
-		for i := len(from) - 1; i >= 0; i-- {
-			if name, v, ok := strings.Cut(from[i], "="); ok && name == k {
-				return v
-			}
-		}
-		return ""
-	}
+	get := func(k string) string { return environ.Get(from, k) }
 	home := get("HOME")
 	caches := map[string]string{}
 	pick := func(k string, orMissing bool, candidates ...string) {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/git-proof/git-proof/internal/environ"
 )
 
 // configCache is every config value git reports for the repository, read
@@ -251,10 +253,5 @@ func (r *Repo) getenv(k string) string {
 	if r.Env == nil {
 		return os.Getenv(k)
 	}
-	for i := len(r.Env) - 1; i >= 0; i-- {
-		if name, v, ok := strings.Cut(r.Env[i], "="); ok && name == k {
-			return v
-		}
-	}
-	return ""
+	return environ.Get(r.Env, k)
 }

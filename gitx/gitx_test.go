@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/git-proof/git-proof/gitx"
+	"github.com/git-proof/git-proof/internal/environ"
 	"github.com/git-proof/git-proof/internal/gittest"
 )
 
@@ -415,7 +416,7 @@ func TestConfigCache(t *testing.T) {
 	if all, _ := repo.ConfigGetAll(ctx, "proof.protect"); strings.Join(all, ",") != "refs/heads/a,refs/heads/b" {
 		t.Errorf("ConfigGetAll = %q", all)
 	}
-	home := envValueOf(r.Env, "HOME")
+	home := environ.Get(r.Env, "HOME")
 	if p, ok, err := repo.ConfigGetPath(ctx, "proof.signingKey"); err != nil || !ok || p != filepath.Join(home, "keys", "id") {
 		t.Errorf("ConfigGetPath = %q, %v, %v; want it under %s", p, ok, err, home)
 	}
@@ -437,15 +438,6 @@ func TestConfigCache(t *testing.T) {
 	if v, _, _ := repo.ConfigGet(ctx, "proof.note"); v != "line1\nline2" {
 		t.Errorf("multi-line value = %q", v)
 	}
-}
-
-func envValueOf(env []string, k string) string {
-	for i := len(env) - 1; i >= 0; i-- {
-		if v, ok := strings.CutPrefix(env[i], k+"="); ok {
-			return v
-		}
-	}
-	return ""
 }
 
 // TestConfigCacheSeesOutsideWrites: a `git config` run by anyone after the

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/git-proof/git-proof/internal/environ"
 )
 
 // TestProbeFor: a Probe started for the request's environment and helper
@@ -35,7 +37,7 @@ func TestProbeFor(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if want := envValue(tc.req.Env, "PATH"); tc.req.Env != nil && m.path != want {
+		if want := environ.Get(tc.req.Env, "PATH"); tc.req.Env != nil && m.path != want {
 			t.Errorf("%s: the probe fingerprinted PATH %q; want %q", tc.name, m.path, want)
 		}
 	}
@@ -58,6 +60,7 @@ func TestGoEnvOnlyWhenNeeded(t *testing.T) {
 		cache, mod string
 	}{
 		{"both set", []string{path, "GOCACHE=/c", "GOMODCACHE=/m"}, false, "/c", "/m"},
+		{"set twice, the last one counts", []string{path, "GOCACHE=c", "GOCACHE=/c", "GOMODCACHE=/m"}, false, "/c", "/m"},
 		{"one set", []string{path, "GOCACHE=/c"}, true, "/from/go/cache", "/from/go/mod"},
 		{"a relative path", []string{path, "GOCACHE=c", "GOMODCACHE=/m"}, true, "/from/go/cache", "/from/go/mod"},
 		{"none set", []string{path}, true, "/from/go/cache", "/from/go/mod"},

@@ -12,6 +12,7 @@ import (
 	"github.com/git-proof/git-proof/config"
 	"github.com/git-proof/git-proof/contract"
 	"github.com/git-proof/git-proof/gitx"
+	"github.com/git-proof/git-proof/internal/environ"
 	"github.com/git-proof/git-proof/proofpack"
 	"github.com/git-proof/git-proof/review"
 	"github.com/git-proof/git-proof/sarif"
@@ -48,7 +49,7 @@ func startReviews(ctx context.Context, repo *gitx.Repo, cfg *config.Config, req 
 	if env == nil {
 		env = os.Environ()
 	}
-	getenv := func(k string) string { return envValue(env, k) }
+	getenv := func(k string) string { return environ.Get(env, k) }
 	opts := review.Options{
 		CacheDir:     filepath.Join(repo.CommonDir(), "git-proof", "cache", "reviews"),
 		Exclude:      cfg.Review.Exclude,

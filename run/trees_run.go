@@ -20,6 +20,7 @@ import (
 
 	"github.com/git-proof/git-proof/checks"
 	"github.com/git-proof/git-proof/gitx"
+	"github.com/git-proof/git-proof/internal/environ"
 )
 
 // treeJob is one tree to check. epoch is SOURCE_DATE_EPOCH for its
@@ -200,7 +201,7 @@ func (tr *treeRunner) lookup(tj treeJob) *lookup {
 	lk := &lookup{out: &treeOutcome{outs: make([]*checks.Outcome, len(specs)), cached: make([]bool, len(specs))}, keys: make([]string, len(specs))}
 	for i, s := range specs {
 		env, _ := tr.env(s, scratch{"/home", "/tmp"}, tj.epoch)
-		lk.keys[i] = cacheKey(tj.tree, s, env, tr.network(s), tr.tools(envValue(env, "PATH")))
+		lk.keys[i] = cacheKey(tj.tree, s, env, tr.network(s), tr.tools(environ.Get(env, "PATH")))
 		if o, ok := tr.cache.get(lk.keys[i]); ok {
 			lk.out.outs[i], lk.out.cached[i] = o, true
 			tr.progress(fmt.Sprintf("[%s] %s: cached result (exit %d)", tj.label, s.Name, o.ExitCode))
@@ -484,15 +485,6 @@ func (tr *treeRunner) tools(path string) string {
 	return toolFingerprint(path)
 }
 
-func envValue(env []string, k string) string {
-	for _, kv := range env {
-		if len(kv) > len(k) && kv[:len(k)] == k && kv[len(k)] == '=' {
-			return kv[len(k)+1:]
-		}
-	}
-	return ""
-}
-
 // machine is what the checks need to know of this machine: the go
 // command's caches, whether network namespaces work here and the tools
 // on the checks' PATH.
@@ -545,7 +537,7 @@ func probeMachine(ctx context.Context, from []string, helper string) *pending[*m
 			wg.Go(func() { m.netErr = checks.ProbeNetns(ctx, helper) })
 		}
 		env, _ := checks.HermeticEnv(checks.EnvOptions{From: from})
-		m.path = envValue(env, "PATH")
+		m.path = environ.Get(env, "PATH")
 		m.tools = toolFingerprint(m.path)
 		wg.Wait()
 		return m, ctx.Err()
@@ -637,11 +629,11 @@ func (tr *treeRunner) record() (network string, passed []string, epoch int64) {
 // them first (a go process of ~4 ms of CPU on the way to the first check).
 func goEnv(ctx context.Context, from []string) func(string) string {
 	vals := map[string]string{}
-	if c, m := envValue(from, "GOCACHE"), envValue(from, "GOMODCACHE"); filepath.IsAbs(c) && filepath.IsAbs(m) {
+	if c, m := environ.Get(from, "GOCACHE"), environ.Get(from, "GOMODCACHE"); filepath.IsAbs(c) && filepath.IsAbs(m) {
 		vals["GOCACHE"], vals["GOMODCACHE"] = c, m
 		return func(k string) string { return vals[k] }
 	}
-	goBin, err := lookPathIn("go", envValue(from, "PATH"))
+	goBin, err := lookPathIn("go", environ.Get(from, "PATH"))
 	if err == nil {
 		cmd := exec.CommandContext(ctx, goBin, "env", "GOCACHE", "GOMODCACHE")
 		cmd.Env = from
