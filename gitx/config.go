@@ -126,13 +126,19 @@ func (r *Repo) ConfigGet(ctx context.Context, key string) (string, bool, error) 
 	if err != nil {
 		return "", false, err
 	}
+	v, ok := c.last(key)
+	return v, ok, nil
+}
+
+// last is key's last value in what c read, and whether it is set.
+func (c *configCache) last(key string) (string, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	vs := c.values[canonicalKey(key)]
 	if len(vs) == 0 {
-		return "", false, nil
+		return "", false
 	}
-	return vs[len(vs)-1], true, nil
+	return vs[len(vs)-1], true
 }
 
 // ConfigGetBool returns a boolean git config key as git reads it

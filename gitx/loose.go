@@ -60,8 +60,14 @@ func (r *Repo) looseStore(ctx context.Context) *looseStore {
 	if r.objectsDir == "" || r.cfg == nil {
 		return nil
 	}
+	// One look at the config for the six settings (each ConfigGet would
+	// check the config files again).
+	c, err := r.config(ctx)
+	if err != nil {
+		return nil // git will say what is wrong with it
+	}
 	get := func(k string) string {
-		v, _, _ := r.ConfigGet(ctx, k)
+		v, _ := c.last(k)
 		return strings.ToLower(strings.TrimSpace(v))
 	}
 	switch get("core.sharedrepository") {
