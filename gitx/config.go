@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/git-proof/git-proof/internal/environ"
 )
@@ -25,12 +26,37 @@ type configCache struct {
 	fingerprint string
 	values      map[string][]string // canonical key → values in order
 	keys        []string            // canonical keys in file order
+	prefetch    *configRead         // started by Open; nil once used or dropped
+}
+
+// configRead is a `git config --list -z` started before the config files
+// could be fingerprinted (Open does not know the git directory yet).
+type configRead struct {
+	start time.Time
+	done  chan struct{}
+	out   []byte
+	err   error
+}
+
+// configSettle is how much older than a prefetched read every config file
+// must be for the read to be used: a write during the read might not show
+// in a coarse modification time (2 s on FAT, a tick elsewhere).
+const configSettle = 2 * time.Second
+
+func (r *Repo) prefetchConfig(ctx context.Context) *configRead {
+	p := &configRead{start: time.Now(), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.out, p.err = r.Run(ctx, "config", "--list", "-z")
+	}()
+	return p
 }
 
 // configFingerprint describes the config files git reads for r (local,
 // worktree, global, system), by size and modification time: stat calls
-// only, far cheaper than running git.
-func (r *Repo) configFingerprint() string {
+// only, far cheaper than running git. newest is the latest modification
+// time among them.
+func (r *Repo) configFingerprint() (fp string, newest time.Time) {
 	var files []string
 	if r.commonDir != "" {
 		files = append(files, filepath.Join(r.commonDir, "config"))
@@ -62,10 +88,13 @@ func (r *Repo) configFingerprint() string {
 	for _, f := range files {
 		if fi, err := os.Stat(f); err == nil {
 			fmt.Fprintf(&b, "%s %d %d\n", f, fi.Size(), fi.ModTime().UnixNano())
+			if fi.ModTime().After(newest) {
+				newest = fi.ModTime()
+			}
 		}
 	}
 	b.WriteString(r.getenv("GIT_CONFIG_PARAMETERS"))
-	return b.String()
+	return b.String(), newest
 }
 
 // canonicalKey is how git compares keys: section and variable names are
@@ -84,14 +113,20 @@ func (r *Repo) config(ctx context.Context) (*configCache, error) {
 	if c == nil {
 		c = &configCache{}
 	}
-	fp := r.configFingerprint()
+	fp, newest := r.configFingerprint()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.loaded && c.fingerprint == fp {
 		return c, nil
 	}
 	c.fingerprint = fp
-	out, err := r.Run(ctx, "config", "--list", "-z")
+	var out []byte
+	var err error
+	if p := c.takePrefetch(newest); p != nil {
+		out, err = p.out, p.err
+	} else {
+		out, err = r.Run(ctx, "config", "--list", "-z")
+	}
 	if err != nil && ExitCode(err) != 1 { // 1: no config at all here
 		return nil, fmt.Errorf("read config: %w", err)
 	}
@@ -111,12 +146,30 @@ func (r *Repo) config(ctx context.Context) (*configCache, error) {
 	return c, nil
 }
 
+// takePrefetch hands over Open's read of the config, once, if it is sure
+// to show the files as they are: every one older than the read by
+// configSettle (a file written since, or just before, drops it; so does a
+// failed read); nil when there is none to use. c.mu is held.
+func (c *configCache) takePrefetch(newest time.Time) *configRead {
+	p := c.prefetch
+	if p == nil {
+		return nil
+	}
+	c.prefetch = nil
+	<-p.done
+	if (p.err != nil && ExitCode(p.err) != 1) || !newest.Before(p.start.Add(-configSettle)) {
+		return nil
+	}
+	return p
+}
+
 func (r *Repo) invalidateConfig() {
 	if r.cfg == nil {
 		return
 	}
 	r.cfg.mu.Lock()
 	r.cfg.loaded = false
+	r.cfg.prefetch = nil
 	r.cfg.mu.Unlock()
 }
 
