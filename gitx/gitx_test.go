@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/git-proof/git-proof/gitx"
 	"github.com/git-proof/git-proof/internal/environ"
@@ -461,6 +462,206 @@ func TestConfigCacheSeesOutsideWrites(t *testing.T) {
 	r.Git("config", "--global", "proof.riskThreshold", "0.4")
 	if v, _, _ := repo.ConfigGet(ctx, "proof.riskThreshold"); v != "0.4" {
 		t.Errorf("after a global write: %q", v)
+	}
+}
+
+// TestWorktreePool: a pooled worktree handed out again, through
+// AcquireWorktree or a reservation (cleaned before its tree is known), is
+// exactly its new tree whatever the last user left in it: changed,
+// deleted, untracked and ignored files, a nested repository, a damaged
+// .git. Reservations lock their slot until acquired or released.
+func TestWorktreePool(t *testing.T) {
+	t.Parallel()
+	r, repo, base, head := oddRepo(t)
+	bt, _ := repo.ResolveTree(ctx, base)
+	ht, _ := repo.ResolveTree(ctx, head)
+	pool := filepath.Join(t.TempDir(), "pool")
+	exact := func(what, dir, tree string) {
+		t.Helper()
+		// Every file is tracked (none left over, ignored or not) and as the
+		// index has it.
+		if st := r.Git("-C", dir, "ls-files", "--others", "--directory"); st != "" {
+			t.Errorf("%s: untracked files:\n%s", what, st)
+		}
+		if st := r.Git("-C", dir, "diff", "--name-status"); st != "" {
+			t.Errorf("%s: changed files:\n%s", what, st)
+		}
+		if got := r.Git("-C", dir, "write-tree"); got != tree {
+			t.Errorf("%s: index holds %s; want %s", what, got, tree)
+		}
+	}
+	mess := func(dir string) {
+		t.Helper()
+		for p, c := range map[string]string{"mod.txt": "changed\n", "untracked.txt": "u\n", "deep/er/x.txt": "x\n", "build.out": "ignored\n"} {
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Remove(filepath.Join(dir, "keep.txt")); err != nil {
+			t.Fatal(err)
+		}
+		r.Git("init", "-q", filepath.Join(dir, "nested"))
+	}
+	wt, err := repo.AcquireWorktree(ctx, pool, base, bt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact("first use", wt.Dir, bt)
+	mess(wt.Dir)
+	first := wt.Dir
+	wt.Release()
+
+	// A reservation takes the free slot; a second one, the next.
+	res, err := repo.ReserveWorktree(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := repo.ReserveWorktree(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err = res.Acquire(ctx, base, ht)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wt.Dir != first {
+		t.Errorf("reservation took %s; want the free %s", wt.Dir, first)
+	}
+	exact("reserved, after a messy use", wt.Dir, ht)
+	if _, err := res.Acquire(ctx, base, ht); err == nil {
+		t.Error("a reservation acquired twice")
+	}
+	res.Release() // used up: no effect
+	wt2, err := other.Acquire(ctx, base, bt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wt2.Dir == wt.Dir {
+		t.Errorf("two reservations share %s", wt.Dir)
+	}
+	exact("second slot", wt2.Dir, bt)
+	wt2.Release()
+
+	// Released unused, a reservation frees its slot.
+	mess(wt.Dir)
+	wt.Release()
+	unused, err := repo.ReserveWorktree(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unused.Release()
+	unused.Release()
+	// A damaged slot (its .git gone) is made again.
+	if err := os.Remove(filepath.Join(first, ".git")); err != nil {
+		t.Fatal(err)
+	}
+	wt, err = repo.AcquireWorktree(ctx, pool, base, ht)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wt.Dir != first {
+		t.Errorf("after an unused reservation: %s; want %s", wt.Dir, first)
+	}
+	exact("damaged slot", wt.Dir, ht)
+	wt.Release()
+}
+
+// TestOpenTopLevel: the top level Open reads from --show-cdup is what
+// `git rev-parse --show-toplevel` says, wherever git runs from: the top, a
+// subdirectory, a path through a symlink, the git directory itself (none),
+// a GIT_WORK_TREE elsewhere, a linked worktree, and GIT_DIR alone (the
+// current directory is the top).
+func TestOpenTopLevel(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	r.Write(map[string]string{"a/b/c.txt": "x\n"})
+	r.Commit("one")
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(r.Dir, link); err != nil {
+		t.Fatal(err)
+	}
+	linked := filepath.Join(t.TempDir(), "wt")
+	r.Git("worktree", "add", "-q", "--detach", linked)
+	elsewhere := t.TempDir()
+	with := func(kv ...string) []string { return append(append([]string{}, r.Env...), kv...) }
+	for _, c := range []struct {
+		name string
+		dir  string
+		env  []string
+	}{
+		{"top", r.Dir, r.Env},
+		{"subdirectory", filepath.Join(r.Dir, "a", "b"), r.Env},
+		{"through a symlink", filepath.Join(link, "a"), r.Env},
+		{"the git directory", filepath.Join(r.Dir, ".git"), r.Env},
+		{"GIT_WORK_TREE elsewhere", elsewhere, with("GIT_DIR="+filepath.Join(r.Dir, ".git"), "GIT_WORK_TREE="+r.Dir)},
+		{"GIT_DIR alone", elsewhere, with("GIT_DIR=" + filepath.Join(r.Dir, ".git"))},
+		{"linked worktree", filepath.Join(linked, "a"), r.Env},
+	} {
+		cmd := exec.Command("git", "rev-parse", "--show-toplevel")
+		cmd.Dir, cmd.Env = c.dir, c.env
+		out, err := cmd.Output()
+		want := strings.TrimSpace(string(out))
+		if err != nil {
+			want = "" // git knows no top level here
+		}
+		repo, err := gitx.Open(ctx, c.dir, c.env)
+		if err != nil {
+			t.Errorf("%s: Open: %v", c.name, err)
+			continue
+		}
+		if repo.TopLevel() != want {
+			t.Errorf("%s: TopLevel() = %q; git says %q", c.name, repo.TopLevel(), want)
+		}
+	}
+}
+
+// TestConfigPrefetch: the config read that Open starts is used only when
+// every config file is older than the read. The test tells which read
+// answered by changing the repository's config after Open without the
+// change showing in the fingerprint of a file that keeps its old time.
+func TestConfigPrefetch(t *testing.T) {
+	t.Parallel()
+	old := time.Now().Add(-time.Hour)
+	for _, c := range []struct {
+		name        string
+		mtime       time.Time
+		want        string
+		ageAllFiles bool
+	}{
+		{"files older than the read: Open's read answers", old, "before", true},
+		{"a file written since: read again", time.Now(), "after!", true},
+		{"another file written just before the read: read again", old, "after!", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			r := gittest.New(t)
+			r.Git("config", "proof.note", "before")
+			cfg := filepath.Join(r.Dir, ".git", "config")
+			global := environ.Get(r.Env, "GIT_CONFIG_GLOBAL")
+			for _, f := range []string{cfg, global} {
+				if c.ageAllFiles || f == cfg {
+					if err := os.Chtimes(f, old, old); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			repo := r.Open()
+			r.Git("config", "proof.note", "after!")
+			if err := os.Chtimes(cfg, c.mtime, c.mtime); err != nil {
+				t.Fatal(err)
+			}
+			if v, _, err := repo.ConfigGet(ctx, "proof.note"); err != nil || v != c.want {
+				t.Errorf("ConfigGet = %q, %v; want %q", v, err, c.want)
+			}
+			// Whichever read answered first, a later change is seen.
+			r.Git("config", "proof.note", "later")
+			if v, _, _ := repo.ConfigGet(ctx, "proof.note"); v != "later" {
+				t.Errorf("after a later write: %q", v)
+			}
+		})
 	}
 }
 

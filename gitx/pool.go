@@ -25,11 +25,37 @@ func (w *PooledWorktree) Release() { w.release() }
 
 // AcquireWorktree takes a free worktree from the pool in dir (creating one
 // when all are busy), locks it for this process, and sets its index and
-// files to tree exactly: a reused worktree is reset (read-tree --reset -u,
-// then clean -ffdx removes untracked and ignored files), so nothing a
-// previous run left, not even after a crash, reaches this one. Reuse saves
-// the checkout of unchanged files. anchor is any commit, for a new one.
+// files to tree exactly: a reused worktree is cleaned (clean -ffdx removes
+// untracked and ignored files) and reset (read-tree --reset -u restores
+// what the index tracks), so nothing a previous run left, not even after a
+// crash, reaches this one. Reuse saves the checkout of unchanged files.
+// anchor is any commit, for a new one.
 func (r *Repo) AcquireWorktree(ctx context.Context, dir, anchor, tree string) (*PooledWorktree, error) {
+	res, err := r.reserve(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	return res.Acquire(ctx, anchor, tree)
+}
+
+// WorktreeReservation is a worktree of the pool taken before its tree is
+// known: it is cleaned meanwhile, so that Acquire only resets the files.
+type WorktreeReservation struct {
+	r       *Repo
+	wt      string
+	unlock  func()
+	cleaned chan struct{}
+	err     error // of the clean; then Acquire starts the worktree over
+	taken   bool
+}
+
+// ReserveWorktree locks a free worktree of the pool in dir and cleans it
+// in the background. Acquire it for a tree, or Release it unused.
+func (r *Repo) ReserveWorktree(ctx context.Context, dir string) (*WorktreeReservation, error) {
+	return r.reserve(ctx, dir)
+}
+
+func (r *Repo) reserve(ctx context.Context, dir string) (*WorktreeReservation, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("worktree pool: %w", err)
 	}
@@ -41,26 +67,61 @@ func (r *Repo) AcquireWorktree(ctx context.Context, dir, anchor, tree string) (*
 		if !ok {
 			continue // another run holds it
 		}
-		wt := filepath.Join(dir, "slot-"+strconv.Itoa(slot))
-		if err := r.prepareSlot(ctx, wt, anchor, tree); err != nil {
-			unlock()
-			return nil, err
-		}
-		return &PooledWorktree{Dir: wt, Tree: tree, release: unlock}, nil
+		res := &WorktreeReservation{r: r, wt: filepath.Join(dir, "slot-"+strconv.Itoa(slot)), unlock: unlock, cleaned: make(chan struct{})}
+		// Cleaning before the reset leaves what the other order does: the
+		// clean removes all the index does not track, and read-tree --reset
+		// -u then switches the tracked files, restoring changed ones.
+		go func() {
+			defer close(res.cleaned)
+			if _, err := os.Stat(filepath.Join(res.wt, ".git")); err != nil {
+				res.err = err
+				return
+			}
+			_, res.err = res.worktreeRepo().Run(ctx, "clean", "-ffdxq")
+		}()
+		return res, nil
 	}
 	return nil, fmt.Errorf("worktree pool %s: all %d worktrees are busy; wait, or run with --fresh", dir, maxPoolSlots)
 }
 
-// prepareSlot makes wt a worktree of tree: it reuses a registered one, and
-// (re)creates one that is missing or damaged.
-func (r *Repo) prepareSlot(ctx context.Context, wt, anchor, tree string) error {
+func (res *WorktreeReservation) worktreeRepo() *Repo {
+	return &Repo{Dir: res.wt, Env: WithoutRepoEnv(res.r.Env)}
+}
+
+// Acquire makes the reserved worktree one of tree and hands it over; the
+// reservation is used up, even on an error (which releases the worktree).
+func (res *WorktreeReservation) Acquire(ctx context.Context, anchor, tree string) (*PooledWorktree, error) {
+	if res.taken {
+		return nil, fmt.Errorf("worktree %s: the reservation is used up", res.wt)
+	}
+	res.taken = true
+	<-res.cleaned
+	if err := res.r.prepareSlot(ctx, res.wt, anchor, tree, res.err == nil); err != nil {
+		res.unlock()
+		return nil, err
+	}
+	return &PooledWorktree{Dir: res.wt, Tree: tree, release: res.unlock}, nil
+}
+
+// Release gives the worktree back unused (after its clean); a no-op once
+// Acquire took it.
+func (res *WorktreeReservation) Release() {
+	if res.taken {
+		return
+	}
+	res.taken = true
+	<-res.cleaned
+	res.unlock()
+}
+
+// prepareSlot makes wt a worktree of tree: it resets a registered one that
+// was cleaned, and (re)creates one that is missing, could not be cleaned
+// or is damaged.
+func (r *Repo) prepareSlot(ctx context.Context, wt, anchor, tree string, cleaned bool) error {
 	w := &Repo{Dir: wt, Env: WithoutRepoEnv(r.Env)}
-	if _, err := os.Stat(filepath.Join(wt, ".git")); err == nil {
-		_, err1 := w.Run(ctx, "read-tree", "--reset", "-u", tree)
-		if err1 == nil {
-			if _, err := w.Run(ctx, "clean", "-ffdxq"); err == nil {
-				return nil
-			}
+	if cleaned {
+		if _, err := w.Run(ctx, "read-tree", "--reset", "-u", tree); err == nil {
+			return nil
 		}
 		// Damaged: start over.
 	}

@@ -159,6 +159,9 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 	// run while the change is read.
 	probe := probeFor(cctx, req)
 	defer probe.wait()
+	// So is cleaning a worktree for the first tree checked out.
+	reserved := reserveWorktree(cctx, repo, req)
+	defer reserved.release()
 	head, base, baseTime, cfg, err := resolveChange(ctx, repo, rev, req.Base)
 	if err != nil {
 		return nil, err
@@ -176,7 +179,7 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 	// known, and the diff, its hunks and the dependency delta are worked
 	// out while they run.
 	trees := prepareTrees(cctx, repo, base.Tree, head.Tree, globs, started)
-	cr := startChecks(cctx, repo, req, probe, head, base, baseTime, specs, trees, started, progress)
+	cr := startChecks(cctx, repo, req, probe, reserved, head, base, baseTime, specs, trees, started, progress)
 	defer func() {
 		// On an early return the checks are stopped and their worktrees
 		// released before Run returns; on any return, the results they
@@ -640,7 +643,7 @@ type checkRun struct {
 // of head relinked those packages (bench/README.md, "run").
 //
 // started opens when the first check starts, or when none will (see Run).
-func startChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pending[*machine], head *gitx.Commit, base proofpack.Base, baseTime int64,
+func startChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pending[*machine], reserved *reservedWorktree, head *gitx.Commit, base proofpack.Base, baseTime int64,
 	specs []spec, trees *pending[*preparedTrees], started *gate, progress func(string)) *pending[*checkRun] {
 	if len(specs) == 0 && req.Contract == nil {
 		started.open()
@@ -648,17 +651,18 @@ func startChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pendi
 	}
 	return start(func() (*checkRun, error) {
 		defer started.open()
-		return runChecks(ctx, repo, req, probe, head, base, baseTime, specs, trees, started, progress)
+		return runChecks(ctx, repo, req, probe, reserved, head, base, baseTime, specs, trees, started, progress)
 	})
 }
 
-func runChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pending[*machine], head *gitx.Commit, base proofpack.Base, baseTime int64,
+func runChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pending[*machine], reserved *reservedWorktree, head *gitx.Commit, base proofpack.Base, baseTime int64,
 	specs []spec, trees *pending[*preparedTrees], started *gate, progress func(string)) (*checkRun, error) {
 	tr, err := newTreeRunner(ctx, repo, req, probe, head, baseTime, specs, progress)
 	if err != nil {
 		return nil, err
 	}
 	tr.started = started
+	tr.reserved = reserved
 	out := &checkRun{tr: tr}
 	// Base and repro run with the base commit's time, so amending the fix
 	// leaves their cached results valid.

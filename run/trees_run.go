@@ -81,11 +81,15 @@ type treeRunner struct {
 	// stores are the results being written to the cache: a run's record
 	// need not wait for them, its end does (flush). Shared by copies of
 	// the runner (minimize's, the holdouts').
-	stores   *sync.WaitGroup
-	fresh    bool   // temporary worktrees, removed afterwards, instead of the pool
-	pool     string // the pool's directory
-	jobs     int    // trees checked at once at most
-	auto     bool   // jobs was not given: decide from the first tree's CPU use
+	stores *sync.WaitGroup
+	fresh  bool   // temporary worktrees, removed afterwards, instead of the pool
+	pool   string // the pool's directory
+	// reserved is a worktree of the pool that Run took (and cleaned)
+	// before the trees were known; the first tree checked out takes it.
+	// Shared by copies of the runner.
+	reserved *reservedWorktree
+	jobs     int  // trees checked at once at most
+	auto     bool // jobs was not given: decide from the first tree's CPU use
 	cpus     int
 	progress func(string)
 	// netReason says why checks keep the network when netns is "".
@@ -319,7 +323,12 @@ func (tr *treeRunner) worktree(ctx context.Context, tj treeJob) (dir string, hom
 			}
 		}, nil
 	}
-	wt, err := tr.repo.AcquireWorktree(ctx, tr.pool, tr.anchor, tj.tree)
+	var wt *gitx.PooledWorktree
+	if res := tr.reserved.take(); res != nil {
+		wt, err = res.Acquire(ctx, tr.anchor, tj.tree)
+	} else {
+		wt, err = tr.repo.AcquireWorktree(ctx, tr.pool, tr.anchor, tj.tree)
+	}
 	if err != nil {
 		return "", nil, nil, err
 	}
@@ -331,6 +340,49 @@ func (tr *treeRunner) worktree(ctx context.Context, tj treeJob) (dir string, hom
 		}
 		wt.Release()
 	}, nil
+}
+
+// reservedWorktree holds a reservation for the first taker; nil holds none.
+type reservedWorktree struct {
+	mu  sync.Mutex
+	res *gitx.WorktreeReservation
+}
+
+// reserveWorktree takes a worktree of repo's pool for a run's first tree
+// and starts cleaning it, while the run reads the change: the clean is
+// then off the way to the first check. nil when the run uses --fresh
+// worktrees or the pool has none free (the tree then acquires its own).
+func reserveWorktree(ctx context.Context, repo *gitx.Repo, req Request) *reservedWorktree {
+	if req.Fresh {
+		return nil
+	}
+	res, err := repo.ReserveWorktree(ctx, worktreePool(repo))
+	if err != nil {
+		return nil
+	}
+	return &reservedWorktree{res: res}
+}
+
+func worktreePool(repo *gitx.Repo) string {
+	return filepath.Join(repo.CommonDir(), "git-proof", "worktrees")
+}
+
+func (rw *reservedWorktree) take() *gitx.WorktreeReservation {
+	if rw == nil {
+		return nil
+	}
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	res := rw.res
+	rw.res = nil
+	return res
+}
+
+// release gives back a reservation no tree took.
+func (rw *reservedWorktree) release() {
+	if res := rw.take(); res != nil {
+		res.Release()
+	}
 }
 
 // removeAll removes dir like os.RemoveAll, also where a check left
@@ -562,7 +614,7 @@ func newTreeRunner(ctx context.Context, repo *gitx.Repo, req Request, probe *pen
 	tr := &treeRunner{
 		repo: repo, anchor: head.ID, specs: specs, from: checkEnviron(req), progress: progress,
 		cache: &resultCache{dir: filepath.Join(repo.CommonDir(), "git-proof", "cache", "checks")},
-		pool:  filepath.Join(repo.CommonDir(), "git-proof", "worktrees"),
+		pool:  worktreePool(repo),
 		fresh: req.Fresh, jobs: req.Jobs, cpus: runtime.NumCPU(),
 		stores: &sync.WaitGroup{},
 	}
