@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/git-proof/git-proof/internal/atomicfile"
 	"github.com/git-proof/git-proof/proofpack"
 )
 
@@ -192,21 +193,12 @@ func (x *TransitionIndex) writeFile(tip string, index map[string][]string) {
 	if x.file == "" {
 		return
 	}
-	if err := os.MkdirAll(filepath.Dir(x.file), 0o755); err != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(x.file), ".transitions-*")
-	if err != nil {
-		return
-	}
-	w := bufio.NewWriter(tmp)
-	fmt.Fprintf(w, "%s%s\n", indexHeader, tip)
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s%s\n", indexHeader, tip)
 	for k, objs := range index {
 		for _, o := range objs {
-			fmt.Fprintf(w, "%s %s\n", k, o)
+			fmt.Fprintf(&b, "%s %s\n", k, o)
 		}
 	}
-	if w.Flush() != nil || tmp.Close() != nil || os.Rename(tmp.Name(), x.file) != nil {
-		os.Remove(tmp.Name())
-	}
+	_ = atomicfile.Write(x.file, b.Bytes())
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/git-proof/git-proof/checks"
+	"github.com/git-proof/git-proof/internal/atomicfile"
 )
 
 // cacheVersion changes when what a cached outcome means changes.
@@ -116,19 +117,7 @@ func (c *resultCache) put(key string, o *checks.Outcome) {
 		return
 	}
 	p := c.path(key)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
-	if err != nil {
-		return
-	}
-	_, err = tmp.Write(b)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil || os.Rename(tmp.Name(), p) != nil {
-		os.Remove(tmp.Name())
+	if atomicfile.Write(p, b) != nil {
 		return
 	}
 	// Keys are sha256, so the 256 shards fill evenly: the cache is
