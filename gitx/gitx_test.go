@@ -569,6 +569,46 @@ func TestWorktreePool(t *testing.T) {
 	wt.Release()
 }
 
+// TestVersion: Version is `git version` without its prefix; the answer
+// kept in the git-proof folder is used for the same git binary only.
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	repo := r.Open()
+	want := strings.TrimPrefix(r.Git("version"), "git version ")
+	v, err := repo.Version(ctx)
+	if err != nil || v != want {
+		t.Fatalf("Version = %q, %v; want %q", v, err, want)
+	}
+	file := filepath.Join(repo.CommonDir(), "git-proof", "git-version")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("nothing kept: %v", err)
+	}
+	key, _, _ := strings.Cut(string(b), "\n")
+	// The kept answer is what the next call gives (this one made up, to
+	// tell it from git's)...
+	if err := os.WriteFile(file, []byte(key+"\nkept 1.0"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := repo.Version(ctx); v != "kept 1.0" {
+		t.Errorf("with a kept answer: %q; want it", v)
+	}
+	// ...but not for another binary, or a damaged file: git is asked and
+	// the file written again.
+	for _, content := range []string{"\"/usr/bin/other-git\" 1 2\nkept 1.0", key, key + "\n", ""} {
+		if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := repo.Version(ctx); v != want {
+			t.Errorf("with %q kept: %q; want git's %q", content, v, want)
+		}
+		if b, _ := os.ReadFile(file); string(b) != key+"\n"+want {
+			t.Errorf("with %q kept: file now %q", content, b)
+		}
+	}
+}
+
 // TestOpenTopLevel: the top level Open reads from --show-cdup is what
 // `git rev-parse --show-toplevel` says, wherever git runs from: the top, a
 // subdirectory, a path through a symlink, the git directory itself (none),

@@ -611,8 +611,8 @@ func onlyFlaky(o *checks.Outcome) bool {
 
 func environment(ctx context.Context, repo *gitx.Repo) proofpack.Environment {
 	e := proofpack.Environment{OS: runtime.GOOS, Arch: runtime.GOARCH, GoVersion: runtime.Version()}
-	if out, err := repo.Run(ctx, "version"); err == nil {
-		e.GitVersion = strings.TrimPrefix(strings.TrimSpace(string(out)), "git version ")
+	if v, err := repo.Version(ctx); err == nil {
+		e.GitVersion = v
 	}
 	return e
 }
