@@ -56,12 +56,15 @@ type Repo struct {
 	zeroID       string
 	emptyTree    string
 	cfg          *configCache // nil: no cache (a Repo not made by Open)
+	batch        *batchCat    // nil: every read starts its own cat-file
 }
 
 // Open resolves the repository that git sees from dir with env (nil = inherit).
 // It honours GIT_DIR and friends because git itself reads them.
 func Open(ctx context.Context, dir string, env []string) (*Repo, error) {
-	r := &Repo{Dir: dir, Env: env, cfg: &configCache{}}
+	r := &Repo{Dir: dir, Env: env, cfg: &configCache{}, batch: &batchCat{}}
+	// The kept cat-file (batchCat) lives as long as ctx, or until Close.
+	context.AfterFunc(ctx, func() { _ = r.Close() })
 	// The config is read beside the discovery: nearly every command wants
 	// it, and waiting for one process after the other was ~3 ms on the way
 	// to a run's first check. configCache.take checks the files are older

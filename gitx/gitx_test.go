@@ -658,48 +658,50 @@ func TestOpenTopLevel(t *testing.T) {
 	}
 }
 
-// TestConfigPrefetch: the config read that Open starts is used only when
-// every config file is older than the read. The test tells which read
-// answered by changing the repository's config after Open without the
-// change showing in the fingerprint of a file that keeps its old time.
+// TestConfigPrefetch: the config read that Open starts is the one the
+// first lookup uses when every config file is older than the read, and is
+// dropped (the config read again) when one was written since or just
+// before. Which reads ran is counted in git's own trace.
 func TestConfigPrefetch(t *testing.T) {
 	t.Parallel()
 	old := time.Now().Add(-time.Hour)
 	for _, c := range []struct {
-		name        string
-		mtime       time.Time
-		want        string
-		ageAllFiles bool
+		name       string
+		ageLocal   bool
+		ageGlobal  bool
+		writeAfter bool
+		reads      int
+		want       string
 	}{
-		{"files older than the read: Open's read answers", old, "before", true},
-		{"a file written since: read again", time.Now(), "after!", true},
-		{"another file written just before the read: read again", old, "after!", false},
+		{"files older than the read: Open's read answers", true, true, false, 1, "v1"},
+		{"the repository's config written since: read again", true, true, true, 2, "v2"},
+		{"the global config written just before: read again", true, false, false, 2, "v1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			r := gittest.New(t)
-			r.Git("config", "proof.note", "before")
+			r.Git("config", "proof.note", "v1")
 			cfg := filepath.Join(r.Dir, ".git", "config")
-			global := environ.Get(r.Env, "GIT_CONFIG_GLOBAL")
-			for _, f := range []string{cfg, global} {
-				if c.ageAllFiles || f == cfg {
+			for f, age := range map[string]bool{cfg: c.ageLocal, environ.Get(r.Env, "GIT_CONFIG_GLOBAL"): c.ageGlobal} {
+				if age {
 					if err := os.Chtimes(f, old, old); err != nil {
 						t.Fatal(err)
 					}
 				}
 			}
-			repo := r.Open()
-			r.Git("config", "proof.note", "after!")
-			if err := os.Chtimes(cfg, c.mtime, c.mtime); err != nil {
+			trace := filepath.Join(t.TempDir(), "trace")
+			repo, err := gitx.Open(ctx, r.Dir, append(append([]string{}, r.Env...), "GIT_TRACE2_EVENT="+trace))
+			if err != nil {
 				t.Fatal(err)
+			}
+			if c.writeAfter {
+				r.Git("config", "proof.note", "v2")
 			}
 			if v, _, err := repo.ConfigGet(ctx, "proof.note"); err != nil || v != c.want {
 				t.Errorf("ConfigGet = %q, %v; want %q", v, err, c.want)
 			}
-			// Whichever read answered first, a later change is seen.
-			r.Git("config", "proof.note", "later")
-			if v, _, _ := repo.ConfigGet(ctx, "proof.note"); v != "later" {
-				t.Errorf("after a later write: %q", v)
+			if n := gitCommands(t, trace)["config"]; n != c.reads {
+				t.Errorf("%d config reads; want %d", n, c.reads)
 			}
 		})
 	}

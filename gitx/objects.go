@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strconv"
@@ -23,7 +24,8 @@ type Object struct {
 	TooLarge bool
 }
 
-// ReadObjects reads many objects with one `git cat-file --batch` process.
+// ReadObjects reads many objects with one `git cat-file --batch` process
+// (a Repo from Open keeps one for the reads it can share; see readShared).
 // Names (ids, or rev:path expressions) are written by a goroutine while
 // answers are read, so the pipe never stalls. Objects over limit bytes are
 // skipped (TooLarge) without being held in memory. Missing objects are
@@ -37,6 +39,9 @@ func (r *Repo) ReadObjects(ctx context.Context, names []string, limit int64, eac
 		if strings.ContainsAny(n, "\n\x00") {
 			return fmt.Errorf("read objects: name %q holds a newline or NUL", n)
 		}
+	}
+	if done, err := r.readShared(ctx, names, limit, each); done {
+		return err
 	}
 	args := []string{"cat-file", "--batch"}
 	cmd := r.Command(ctx, args...)
@@ -139,6 +144,12 @@ type TreeEntry struct {
 // ListTree(ctx, tree, true) does, and the ids of the trees below it: what
 // WriteTreeKnown need not write again.
 func (r *Repo) ListTreeAll(ctx context.Context, tree string) ([]TreeEntry, map[string]bool, error) {
+	if r.batch != nil && r.IsObjectID(tree) {
+		// Through the kept cat-file: a process less than ls-tree.
+		if files, trees, ok, err := r.readTreeAll(ctx, tree); ok {
+			return files, trees, err
+		}
+	}
 	all, err := r.listTree(ctx, tree, "-r", "-t")
 	if err != nil {
 		return nil, nil, err
@@ -185,4 +196,124 @@ func (r *Repo) listTree(ctx context.Context, tree string, flags ...string) ([]Tr
 		res = append(res, TreeEntry{Mode: f[0], Type: f[1], ID: f[2], Path: rec[tab+1:]})
 	}
 	return res, nil
+}
+
+// readTreeAll is ListTreeAll from the tree objects themselves, read a level
+// at a time; ok is false for what it leaves to ls-tree (an id that is
+// neither a commit nor a tree, or a missing object: ls-tree says why).
+func (r *Repo) readTreeAll(ctx context.Context, id string) (files []TreeEntry, trees map[string]bool, ok bool, err error) {
+	parsed := map[string][]treeItem{}
+	// read parses the trees ids name; found is false when one is missing
+	// or not a tree.
+	read := func(ids []string) (found bool, err error) {
+		found = true
+		err = r.ReadObjects(ctx, ids, 0, func(i int, o *Object) error {
+			if o.Missing || o.Type != "tree" {
+				found = false
+				return nil
+			}
+			items, err := r.parseTree(o.Data)
+			if err != nil {
+				return fmt.Errorf("tree %s: %w", short(ids[i]), err)
+			}
+			parsed[ids[i]] = items
+			return nil
+		})
+		return found, err
+	}
+	root := id
+	var first *Object
+	if err := r.ReadObjects(ctx, []string{id}, 0, func(_ int, o *Object) error { first = o; return nil }); err != nil {
+		return nil, nil, true, err
+	}
+	switch {
+	case first == nil || first.Missing:
+		return nil, nil, false, nil
+	case first.Type == "commit":
+		c, err := r.CommitObject(first)
+		if err != nil {
+			return nil, nil, true, err
+		}
+		root = c.Tree
+		if found, err := read([]string{root}); err != nil || !found {
+			return nil, nil, err != nil, err
+		}
+	case first.Type == "tree":
+		items, err := r.parseTree(first.Data)
+		if err != nil {
+			return nil, nil, true, fmt.Errorf("tree %s: %w", short(id), err)
+		}
+		parsed[id] = items
+	default:
+		return nil, nil, false, nil
+	}
+	for level := []string{root}; len(level) > 0; {
+		var next []string
+		seen := map[string]bool{}
+		for _, t := range level {
+			for _, it := range parsed[t] {
+				if it.mode == "040000" && parsed[it.id] == nil && !seen[it.id] {
+					seen[it.id] = true
+					next = append(next, it.id)
+				}
+			}
+		}
+		if len(next) > 0 {
+			if found, err := read(next); err != nil || !found {
+				return nil, nil, err != nil, err
+			}
+		}
+		level = next
+	}
+	// In ls-tree -r -t's order: a tree's entries as stored, each subtree
+	// followed by what it holds.
+	trees = map[string]bool{}
+	var walk func(tree, prefix string)
+	walk = func(tree, prefix string) {
+		for _, it := range parsed[tree] {
+			p := prefix + it.name
+			switch it.mode {
+			case "040000":
+				trees[it.id] = true
+				walk(it.id, p+"/")
+			case "160000":
+				files = append(files, TreeEntry{Mode: it.mode, Type: "commit", ID: it.id, Path: p})
+			default:
+				files = append(files, TreeEntry{Mode: it.mode, Type: "blob", ID: it.id, Path: p})
+			}
+		}
+	}
+	walk(root, "")
+	return files, trees, true, nil
+}
+
+// treeItem is one entry of a tree object, its mode as ls-tree prints it.
+type treeItem struct{ mode, name, id string }
+
+// parseTree reads a tree object: entries of "<octal mode> <name>\0<raw id>".
+func (r *Repo) parseTree(data []byte) ([]treeItem, error) {
+	idLen := len(r.zeroID) / 2
+	var items []treeItem
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		if sp <= 0 {
+			return nil, fmt.Errorf("bad entry: no mode")
+		}
+		mode, err := strconv.ParseUint(string(data[:sp]), 8, 32)
+		if err != nil {
+			return nil, fmt.Errorf("bad mode %q", data[:sp])
+		}
+		rest := data[sp+1:]
+		nul := bytes.IndexByte(rest, 0)
+		if nul <= 0 || len(rest) < nul+1+idLen {
+			return nil, fmt.Errorf("bad entry: truncated")
+		}
+		items = append(items, treeItem{
+			mode: fmt.Sprintf("%06o", mode),
+			name: string(rest[:nul]),
+			id:   hex.EncodeToString(rest[nul+1 : nul+1+idLen]),
+		})
+		data = rest[nul+1+idLen:]
+	}
+	return items, nil
 }

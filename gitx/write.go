@@ -92,6 +92,7 @@ func (r *Repo) CommitTree(ctx context.Context, tree string, parents []string, ms
 // withEnv returns a copy of r whose git commands get extra variables.
 func (r *Repo) withEnv(kv ...string) *Repo {
 	c := *r
+	c.batch = nil // its process has r's environment
 	base := r.Env
 	if base == nil {
 		base = os.Environ()

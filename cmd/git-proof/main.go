@@ -66,6 +66,10 @@ func main() {
 }
 
 func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// What a command leaves running beside it (a repository's kept
+	// cat-file, gitx.Open) ends with it.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	app := newApp(stdout, stderr)
 	err := app.RunContext(ctx, reorderArgs(app, args))
 	if err == nil {

@@ -146,6 +146,7 @@ func (r *Repo) Open() *gitx.Repo {
 	if err != nil {
 		r.T.Fatal(err)
 	}
+	r.T.Cleanup(func() { _ = g.Close() })
 	return g
 }
 
