@@ -30,22 +30,34 @@ type DiffStat struct {
 
 var diffTreeArgs = []string{"diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", "--no-ext-diff", "--no-textconv", "--ignore-submodules=none"}
 
-// TreeDiff returns the raw diff from tree a to tree b.
-func (r *Repo) TreeDiff(ctx context.Context, a, b string) ([]DiffEntry, error) {
-	args := append(append([]string(nil), diffTreeArgs...), a, b)
+// TreeDiffStats returns the raw diff from tree a to tree b and the added
+// and deleted line counts per path, from one git process: diff-tree writes
+// the raw records (each starting with ':'), then the numstat ones.
+func (r *Repo) TreeDiffStats(ctx context.Context, a, b string) ([]DiffEntry, []DiffStat, error) {
+	args := append(append([]string(nil), diffTreeArgs...), "--numstat", a, b)
 	out, err := r.Run(ctx, args...)
 	if err != nil {
-		return nil, fmt.Errorf("diff %s..%s: %w", short(a), short(b), err)
+		return nil, nil, fmt.Errorf("diff %s..%s: %w", short(a), short(b), err)
 	}
-	return parseRawDiff(out)
+	var entries []DiffEntry
+	for len(out) > 0 && out[0] == ':' {
+		e, rest, err := parseRawRecord(out)
+		if err != nil {
+			return nil, nil, err
+		}
+		entries = append(entries, e)
+		out = rest
+	}
+	stats, err := parseNumstat(out)
+	if err != nil {
+		return nil, nil, err
+	}
+	return entries, stats, nil
 }
 
-// DiffStats returns added and deleted line counts per path from tree a to b.
-func (r *Repo) DiffStats(ctx context.Context, a, b string) ([]DiffStat, error) {
-	out, err := r.Run(ctx, "diff-tree", "-r", "-z", "--numstat", "--no-renames", "--no-ext-diff", "--no-textconv", a, b)
-	if err != nil {
-		return nil, fmt.Errorf("diff stats %s..%s: %w", short(a), short(b), err)
-	}
+// parseNumstat parses `<added>\t<deleted>\t<path>\0` records ("-" counts
+// for a binary path).
+func parseNumstat(out []byte) ([]DiffStat, error) {
 	var stats []DiffStat
 	for len(out) > 0 {
 		i := bytes.IndexByte(out, 0)

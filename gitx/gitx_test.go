@@ -2,6 +2,7 @@ package gitx_test
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"os"
 	"os/exec"
@@ -76,14 +77,40 @@ func TestOpen(t *testing.T) {
 	}
 }
 
+// TestTreeDiff: TreeDiffStats reads both the raw diff and the line counts
+// from one diff-tree, and each is what diff-tree gives alone.
 func TestTreeDiff(t *testing.T) {
 	t.Parallel()
 	r, repo, base, head := oddRepo(t)
 	bt, _ := repo.ResolveTree(ctx, base)
 	ht, _ := repo.ResolveTree(ctx, head)
-	entries, err := repo.TreeDiff(ctx, bt, ht)
+	entries, stats, err := repo.TreeDiffStats(ctx, bt, ht)
 	if err != nil {
 		t.Fatal(err)
+	}
+	raw := strings.Split(strings.TrimSuffix(r.Git("diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", bt, ht), "\x00"), "\x00")
+	if len(raw) != 2*len(entries) {
+		t.Errorf("%d entries; diff-tree --raw has %d", len(entries), len(raw)/2)
+	} else {
+		for i, e := range entries {
+			if want := fmt.Sprintf(":%s %s %s %s %c", e.OldMode, e.NewMode, e.OldID, e.NewID, e.Status); raw[2*i] != want || raw[2*i+1] != e.Path {
+				t.Errorf("entry %d = %q %q; diff-tree --raw %q %q", i, want, e.Path, raw[2*i], raw[2*i+1])
+			}
+		}
+	}
+	numstat := strings.Split(strings.TrimSuffix(r.Git("diff-tree", "-r", "-z", "--numstat", "--no-renames", bt, ht), "\x00"), "\x00")
+	if len(numstat) != len(stats) {
+		t.Errorf("%d stats; diff-tree --numstat has %d", len(stats), len(numstat))
+	} else {
+		for i, st := range stats {
+			want := fmt.Sprintf("%d\t%d\t%s", st.Additions, st.Deletions, st.Path)
+			if st.Binary {
+				want = "-\t-\t" + st.Path
+			}
+			if numstat[i] != want {
+				t.Errorf("stat %d = %q; diff-tree --numstat %q", i, want, numstat[i])
+			}
+		}
 	}
 	got := map[string]gitx.DiffEntry{}
 	for _, e := range entries {
@@ -106,17 +133,16 @@ func TestTreeDiff(t *testing.T) {
 		t.Errorf("deletion = %+v", e)
 	}
 	// A root commit's diff is from the empty tree.
-	root, err := repo.TreeDiff(ctx, repo.EmptyTree(), bt)
-	if err != nil || len(root) != 5 {
-		t.Errorf("TreeDiff(empty, base) = %d entries, %v; want 5", len(root), err)
+	root, rootStats, err := repo.TreeDiffStats(ctx, repo.EmptyTree(), bt)
+	if err != nil || len(root) != 5 || len(rootStats) != 5 {
+		t.Errorf("TreeDiffStats(empty, base) = %d entries, %d stats, %v; want 5", len(root), len(rootStats), err)
 	}
-	if _, err := repo.TreeDiff(ctx, bt, strings.Repeat("1", 40)); err == nil {
-		t.Error("TreeDiff with a missing tree: no error")
+	if _, _, err := repo.TreeDiffStats(ctx, bt, strings.Repeat("1", 40)); err == nil {
+		t.Error("TreeDiffStats with a missing tree: no error")
 	}
-
-	stats, err := repo.DiffStats(ctx, bt, ht)
-	if err != nil {
-		t.Fatal(err)
+	// No change: nothing either way.
+	if e, st, err := repo.TreeDiffStats(ctx, ht, ht); err != nil || len(e) != 0 || len(st) != 0 {
+		t.Errorf("TreeDiffStats(head, head) = %v, %v, %v", e, st, err)
 	}
 	byPath := map[string]gitx.DiffStat{}
 	for _, s := range stats {
@@ -146,9 +172,9 @@ func TestTreeDiff(t *testing.T) {
 		t.Fatalf("DiffBatch = %d answers, %v", len(batched), err)
 	}
 	for i, p := range pairs {
-		one, _ := repo.TreeDiff(ctx, p.A, p.B)
+		one, _, _ := repo.TreeDiffStats(ctx, p.A, p.B)
 		if !sameEntries(one, batched[i]) {
-			t.Errorf("DiffBatch[%d] = %v; TreeDiff = %v", i, batched[i], one)
+			t.Errorf("DiffBatch[%d] = %v; TreeDiffStats = %v", i, batched[i], one)
 		}
 	}
 	if err := repo.DiffBatch(ctx, []gitx.TreePair{{A: bt, B: strings.Repeat("1", 40)}}, func(int, []gitx.DiffEntry) error { return nil }); err == nil {

@@ -201,15 +201,11 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 		warm := start(func() (struct{}, error) { w.Warm(); return struct{}{}, nil })
 		defer warm.wait()
 	}
-	stats, err := repo.DiffStats(ctx, base.Tree, head.Tree)
-	if err != nil {
-		return nil, err
-	}
 	tp, err := trees.wait()
 	if err != nil {
 		return nil, err
 	}
-	entries, repro, nTests := tp.entries, tp.repro, tp.nTests
+	entries, stats, repro, nTests := tp.entries, tp.stats, tp.repro, tp.nTests
 	diff := proofpack.Diff{SHA256: proofpack.DiffSHA256(entries), Files: len(entries)}
 	byPath := make(map[string]gitx.DiffStat, len(stats))
 	for _, s := range stats {
@@ -721,6 +717,7 @@ func runChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pending
 // preparedTrees are the change's entries and its repro tree.
 type preparedTrees struct {
 	entries []gitx.DiffEntry
+	stats   []gitx.DiffStat // line counts, from the same diff-tree
 	repro   string
 	nTests  int
 	scope   reproScope
@@ -733,7 +730,7 @@ func prepareTrees(ctx context.Context, repo *gitx.Repo, baseTree, headTree strin
 		if err := after.wait(ctx); err != nil {
 			return nil, err
 		}
-		entries, err := repo.TreeDiff(ctx, baseTree, headTree)
+		entries, stats, err := repo.TreeDiffStats(ctx, baseTree, headTree)
 		if err != nil {
 			return nil, err
 		}
@@ -746,7 +743,7 @@ func prepareTrees(ctx context.Context, repo *gitx.Repo, baseTree, headTree strin
 				scope.changed = append(scope.changed, e)
 			}
 		}
-		return &preparedTrees{entries: entries, repro: repro, nTests: n, scope: scope}, nil
+		return &preparedTrees{entries: entries, stats: stats, repro: repro, nTests: n, scope: scope}, nil
 	})
 }
 
