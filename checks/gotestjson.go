@@ -100,8 +100,14 @@ func (p *goTestParser) line(b []byte) {
 	if len(b) < 2 || b[0] != '{' {
 		return
 	}
-	var ev testEvent
-	if json.Unmarshal(b, &ev) != nil || !isTestAction(ev.Action, ev.Package) {
+	ev, ok := fastEvent(b)
+	if !ok {
+		ev = testEvent{}
+		if json.Unmarshal(b, &ev) != nil {
+			return
+		}
+	}
+	if !isTestAction(ev.Action, ev.Package) {
 		return
 	}
 	p.events++
