@@ -147,17 +147,28 @@ func (r *Repo) readShared(ctx context.Context, names []string, limit int64, each
 // until Close (or Open's context ends).
 func (b *batchCat) start(r *Repo) error {
 	cmd := r.Command(context.Background(), "cat-file", "--batch")
-	stdin, err := cmd.StdinPipe()
+	stdin, stdout, err := startPiped(cmd, nil)
 	if err != nil {
-		return err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
 		return err
 	}
 	b.cmd, b.stdin, b.stdout = cmd, stdin, bufio.NewReaderSize(stdout, 256<<10)
 	return nil
+}
+
+// startPiped starts cmd with pipes to its input and from its output, and
+// its error output to stderr (nil: discarded).
+func startPiped(cmd *exec.Cmd, stderr io.Writer) (io.WriteCloser, io.ReadCloser, error) {
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	return stdin, stdout, nil
 }

@@ -53,12 +53,7 @@ func TestListTreeAllMatchesLsTree(t *testing.T) {
 			}
 			r.Write(map[string]string{"new\nline": "x\n", "d/e/f": "y\n"})
 			commit := r.Commit("one")
-			trace := filepath.Join(t.TempDir(), "trace")
-			repo, err := gitx.Open(ctx, r.Dir, append(append([]string{}, r.Env...), "GIT_TRACE2_EVENT="+trace))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer repo.Close()
+			repo, trace := openTraced(t, r)
 			names := []string{commit}
 			for name, entries := range treeCases(r) {
 				tree, err := repo.WriteTree(ctx, entries)
@@ -107,6 +102,19 @@ func TestListTreeAllMatchesLsTree(t *testing.T) {
 	}
 }
 
+// openTraced opens r with git's trace2 events going to a file (for
+// gitCommands), closed at the end of the test.
+func openTraced(t *testing.T, r *gittest.Repo) (*gitx.Repo, string) {
+	t.Helper()
+	trace := filepath.Join(t.TempDir(), "trace")
+	repo, err := gitx.Open(ctx, r.Dir, append(append([]string{}, r.Env...), "GIT_TRACE2_EVENT="+trace))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = repo.Close() })
+	return repo, trace
+}
+
 // gitCommands counts the git commands a GIT_TRACE2_EVENT file saw start,
 // by name (after -C and -c).
 func gitCommands(t *testing.T, trace string) map[string]int {
@@ -147,12 +155,7 @@ func TestKeptCatFile(t *testing.T) {
 	r := gittest.New(t)
 	r.Write(map[string]string{"a.txt": "one\n"})
 	first := r.Commit("one")
-	trace := filepath.Join(t.TempDir(), "trace")
-	repo, err := gitx.Open(ctx, r.Dir, append(append([]string{}, r.Env...), "GIT_TRACE2_EVENT="+trace))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer repo.Close()
+	repo, trace := openTraced(t, r)
 	read := func(names ...string) []*gitx.Object {
 		t.Helper()
 		var out []*gitx.Object
@@ -181,7 +184,7 @@ func TestKeptCatFile(t *testing.T) {
 	}
 
 	stop := errors.New("stop here")
-	err = repo.ReadObjects(ctx, []string{first, second, blob}, 0, func(i int, _ *gitx.Object) error {
+	err := repo.ReadObjects(ctx, []string{first, second, blob}, 0, func(i int, _ *gitx.Object) error {
 		if i == 1 {
 			return stop
 		}

@@ -715,11 +715,7 @@ func TestConfigPrefetch(t *testing.T) {
 					}
 				}
 			}
-			trace := filepath.Join(t.TempDir(), "trace")
-			repo, err := gitx.Open(ctx, r.Dir, append(append([]string{}, r.Env...), "GIT_TRACE2_EVENT="+trace))
-			if err != nil {
-				t.Fatal(err)
-			}
+			repo, trace := openTraced(t, r)
 			if c.writeAfter {
 				r.Git("config", "proof.note", "v2")
 			}

@@ -45,17 +45,9 @@ func (r *Repo) ReadObjects(ctx context.Context, names []string, limit int64, eac
 	}
 	args := []string{"cat-file", "--batch"}
 	cmd := r.Command(ctx, args...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
 	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
+	stdin, stdout, err := startPiped(cmd, &stderr)
+	if err != nil {
 		return fmt.Errorf("start git cat-file: %w", err)
 	}
 	var wg sync.WaitGroup
