@@ -308,6 +308,15 @@ func (r *Repo) Remotes(ctx context.Context) ([]string, error) {
 // this process's).
 func (r *Repo) Getenv(k string) string { return r.getenv(k) }
 
+// lookupEnv is k's value in the environment git runs with, and whether it
+// is set there.
+func (r *Repo) lookupEnv(k string) (string, bool) {
+	if r.Env == nil {
+		return os.LookupEnv(k)
+	}
+	return environ.Lookup(r.Env, k)
+}
+
 func (r *Repo) getenv(k string) string {
 	if r.Env == nil {
 		return os.Getenv(k)

@@ -75,8 +75,16 @@ func (r *Repo) WriteTree(ctx context.Context, entries []IndexEntry) (string, err
 	return strings.TrimSpace(string(out)), nil
 }
 
-// CommitTree creates a commit of tree with the given parents and message.
+// CommitTree creates a commit of tree with the given parents and message,
+// as `git commit-tree` does; in process when it can write the very same
+// commit (commitInProcess), else through git.
 func (r *Repo) CommitTree(ctx context.Context, tree string, parents []string, msg string) (string, error) {
+	if id, ok, err := r.commitInProcess(ctx, tree, parents, msg); ok {
+		if err != nil {
+			return "", fmt.Errorf("commit tree: %w", err)
+		}
+		return id, nil
+	}
 	args := []string{"commit-tree", tree}
 	for _, p := range parents {
 		args = append(args, "-p", p)
