@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/git-proof/git-proof/internal/lazyre"
 )
 
 // commitInProcess writes the commit `git commit-tree tree -p parent… -F -`
@@ -22,17 +24,25 @@ func (r *Repo) commitInProcess(ctx context.Context, tree string, parents []strin
 	if r.looseStore(ctx) == nil || !utf8.ValidString(msg) {
 		return "", false, nil
 	}
-	if sign, set, err := r.ConfigGetBool(ctx, "commit.gpgSign"); err != nil || (set && sign) {
+	// One look at the config for every key (each ConfigGet would check
+	// the config files again).
+	c, err := r.config(ctx)
+	if err != nil {
 		return "", false, nil
 	}
-	if _, set, err := r.ConfigGet(ctx, "i18n.commitEncoding"); err != nil || set {
+	// Signing unless commit.gpgSign says plainly it is off (any other
+	// spelling is git's to read); no encoding header.
+	if v, set := c.last("commit.gpgSign"); set && !slices.Contains([]string{"false", "no", "off", "0"}, strings.ToLower(v)) {
 		return "", false, nil
 	}
-	author, ok := r.ident(ctx, "AUTHOR", "author")
+	if _, set := c.last("i18n.commitEncoding"); set {
+		return "", false, nil
+	}
+	author, ok := r.ident(c, "AUTHOR", "author")
 	if !ok {
 		return "", false, nil
 	}
-	committer, ok := r.ident(ctx, "COMMITTER", "committer")
+	committer, ok := r.ident(c, "COMMITTER", "committer")
 	if !ok {
 		return "", false, nil
 	}
@@ -68,13 +78,13 @@ func (r *Repo) commitInProcess(ctx context.Context, tree string, parents []strin
 // cfg is its config section), taken as git takes it: the GIT_<ROLE>_*
 // variables, then <cfg>.name/email, then user.name/email (and EMAIL).
 // ok is false when git would have to guess any part, or clean it up.
-func (r *Repo) ident(ctx context.Context, role, cfg string) (string, bool) {
+func (r *Repo) ident(c *configCache, role, cfg string) (string, bool) {
 	pick := func(env string, keys ...string) (string, bool) {
 		if v, set := r.lookupEnv("GIT_" + role + "_" + env); set {
 			return v, true
 		}
 		for _, k := range keys {
-			if v, set, err := r.ConfigGet(ctx, k); err == nil && set {
+			if v, set := c.last(k); set {
 				return v, true
 			}
 		}
@@ -110,8 +120,8 @@ func plainIdent(s string) bool {
 }
 
 var (
-	rawDate     = regexp.MustCompile(`^@([0-9]{1,15}) ([+-][0-9]{4})$`)
-	rfc3339Date = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$`)
+	rawDate     = lazyre.New(`^@([0-9]{1,15}) ([+-][0-9]{4})$`)
+	rfc3339Date = lazyre.New(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$`)
 )
 
 // identDate is "<unix time> <±hhmm>" for role from GIT_<ROLE>_DATE in the

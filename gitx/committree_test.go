@@ -55,6 +55,7 @@ func TestCommitTreeMatchesGit(t *testing.T) {
 		{"identity from config", without(r.Env, "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"),
 			[][2]string{{"user.name", "Uma User"}, {"user.email", "uma@example.com"}, {"committer.name", "Cora Committer"}}, "m", []string{c2}, true},
 		{"EMAIL", append(without(r.Env, "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"), "EMAIL=env@example.com"), nil, "m", nil, true},
+		{"commit.gpgSign off", nil, [][2]string{{"commit.gpgSign", "false"}}, "m", nil, true},
 		{"a date git parses by itself", append(without(r.Env, "GIT_COMMITTER_DATE"), "GIT_COMMITTER_DATE=2026-01-02 03:04:05"), nil, "m", nil, false},
 		{"a name git cleans up", append(without(r.Env, "GIT_AUTHOR_NAME"), "GIT_AUTHOR_NAME=Alice Example."), nil, "m", nil, false},
 		{"an encoding", nil, [][2]string{{"i18n.commitEncoding", "ISO-8859-1"}}, "m", nil, false},
