@@ -557,10 +557,11 @@ func TestWorktreePool(t *testing.T) {
 		t.Errorf("reservation took %s; want the free %s", wt.Dir, first)
 	}
 	exact("reserved, after a messy use", wt.Dir, ht)
-	if _, err := res.Acquire(ctx, base, ht); err == nil {
-		t.Error("a reservation acquired twice")
+	if _, err := res.Acquire(ctx, base, ht); !errors.Is(err, gitx.ErrReservationUsed) {
+		t.Errorf("a reservation acquired twice: %v", err)
 	}
 	res.Release() // used up: no effect
+	(*gitx.WorktreeReservation)(nil).Release()
 	wt2, err := other.Acquire(ctx, base, bt)
 	if err != nil {
 		t.Fatal(err)
@@ -570,6 +571,38 @@ func TestWorktreePool(t *testing.T) {
 	}
 	exact("second slot", wt2.Dir, bt)
 	wt2.Release()
+
+	// Acquired from several goroutines at once, a reservation goes to one.
+	race, err := repo.ReserveWorktree(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var got []*gitx.PooledWorktree
+	used := 0
+	for range 4 {
+		wg.Go(func() {
+			w, err := race.Acquire(ctx, base, bt)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				got = append(got, w)
+			case errors.Is(err, gitx.ErrReservationUsed):
+				used++
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if len(got) != 1 || used != 3 {
+		t.Errorf("4 acquires at once: %d got it, %d told it was used; want 1 and 3", len(got), used)
+	}
+	for _, w := range got {
+		w.Release()
+	}
 
 	// Released unused, a reservation frees its slot.
 	mess(wt.Dir)

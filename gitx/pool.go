@@ -2,10 +2,12 @@ package gitx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 )
 
 // maxPoolSlots bounds how many reusable worktrees a repository keeps.
@@ -46,8 +48,12 @@ type WorktreeReservation struct {
 	unlock  func()
 	cleaned chan struct{}
 	err     error // of the clean; then Acquire starts the worktree over
-	taken   bool
+	taken   atomic.Bool
 }
+
+// ErrReservationUsed: a WorktreeReservation was acquired already; acquire a
+// worktree of the pool instead (AcquireWorktree).
+var ErrReservationUsed = errors.New("the worktree reservation is used up")
 
 // ReserveWorktree locks a free worktree of the pool in dir and cleans it
 // in the background. Acquire it for a tree, or Release it unused.
@@ -77,24 +83,26 @@ func (r *Repo) reserve(ctx context.Context, dir string) (*WorktreeReservation, e
 				res.err = err
 				return
 			}
-			_, res.err = res.worktreeRepo().Run(ctx, "clean", "-ffdxq")
+			_, res.err = r.worktreeAt(res.wt).Run(ctx, "clean", "-ffdxq")
 		}()
 		return res, nil
 	}
 	return nil, fmt.Errorf("worktree pool %s: all %d worktrees are busy; wait, or run with --fresh", dir, maxPoolSlots)
 }
 
-func (res *WorktreeReservation) worktreeRepo() *Repo {
-	return &Repo{Dir: res.wt, Env: WithoutRepoEnv(res.r.Env)}
+// worktreeAt is git run in the worktree wt (not in r's).
+func (r *Repo) worktreeAt(wt string) *Repo {
+	return &Repo{Dir: wt, Env: WithoutRepoEnv(r.Env)}
 }
 
 // Acquire makes the reserved worktree one of tree and hands it over; the
 // reservation is used up, even on an error (which releases the worktree).
+// Only the first call gets it, however many run at once: the others get
+// ErrReservationUsed.
 func (res *WorktreeReservation) Acquire(ctx context.Context, anchor, tree string) (*PooledWorktree, error) {
-	if res.taken {
-		return nil, fmt.Errorf("worktree %s: the reservation is used up", res.wt)
+	if !res.taken.CompareAndSwap(false, true) {
+		return nil, fmt.Errorf("worktree %s: %w", res.wt, ErrReservationUsed)
 	}
-	res.taken = true
 	<-res.cleaned
 	if err := res.r.prepareSlot(ctx, res.wt, anchor, tree, res.err == nil); err != nil {
 		res.unlock()
@@ -104,12 +112,11 @@ func (res *WorktreeReservation) Acquire(ctx context.Context, anchor, tree string
 }
 
 // Release gives the worktree back unused (after its clean); a no-op once
-// Acquire took it.
+// Acquire took it, and for no reservation (nil).
 func (res *WorktreeReservation) Release() {
-	if res.taken {
+	if res == nil || !res.taken.CompareAndSwap(false, true) {
 		return
 	}
-	res.taken = true
 	<-res.cleaned
 	res.unlock()
 }
@@ -118,7 +125,7 @@ func (res *WorktreeReservation) Release() {
 // was cleaned, and (re)creates one that is missing, could not be cleaned
 // or is damaged.
 func (r *Repo) prepareSlot(ctx context.Context, wt, anchor, tree string, cleaned bool) error {
-	w := &Repo{Dir: wt, Env: WithoutRepoEnv(r.Env)}
+	w := r.worktreeAt(wt)
 	if cleaned {
 		if _, err := w.Run(ctx, "read-tree", "--reset", "-u", tree); err == nil {
 			return nil

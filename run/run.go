@@ -161,7 +161,7 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 	defer probe.wait()
 	// So is cleaning a worktree for the first tree checked out.
 	reserved := reserveWorktree(cctx, repo, req)
-	defer reserved.release()
+	defer reserved.Release()
 	head, base, baseTime, cfg, err := resolveChange(ctx, repo, rev, req.Base)
 	if err != nil {
 		return nil, err
@@ -639,7 +639,7 @@ type checkRun struct {
 // of head relinked those packages (bench/README.md, "run").
 //
 // started opens when the first check starts, or when none will (see Run).
-func startChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pending[*machine], reserved *reservedWorktree, head *gitx.Commit, base proofpack.Base, baseTime int64,
+func startChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pending[*machine], reserved *gitx.WorktreeReservation, head *gitx.Commit, base proofpack.Base, baseTime int64,
 	specs []spec, trees *pending[*preparedTrees], started *gate, progress func(string)) *pending[*checkRun] {
 	if len(specs) == 0 && req.Contract == nil {
 		started.open()
@@ -651,7 +651,7 @@ func startChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pendi
 	})
 }
 
-func runChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pending[*machine], reserved *reservedWorktree, head *gitx.Commit, base proofpack.Base, baseTime int64,
+func runChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pending[*machine], reserved *gitx.WorktreeReservation, head *gitx.Commit, base proofpack.Base, baseTime int64,
 	specs []spec, trees *pending[*preparedTrees], started *gate, progress func(string)) (*checkRun, error) {
 	tr, err := newTreeRunner(ctx, repo, req, probe, head, baseTime, specs, progress)
 	if err != nil {

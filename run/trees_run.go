@@ -87,7 +87,7 @@ type treeRunner struct {
 	// reserved is a worktree of the pool that Run took (and cleaned)
 	// before the trees were known; the first tree checked out takes it.
 	// Shared by copies of the runner.
-	reserved *reservedWorktree
+	reserved *gitx.WorktreeReservation
 	jobs     int  // trees checked at once at most
 	auto     bool // jobs was not given: decide from the first tree's CPU use
 	cpus     int
@@ -324,9 +324,10 @@ func (tr *treeRunner) worktree(ctx context.Context, tj treeJob) (dir string, hom
 		}, nil
 	}
 	var wt *gitx.PooledWorktree
-	if res := tr.reserved.take(); res != nil {
-		wt, err = res.Acquire(ctx, tr.anchor, tj.tree)
-	} else {
+	if tr.reserved != nil {
+		wt, err = tr.reserved.Acquire(ctx, tr.anchor, tj.tree)
+	}
+	if tr.reserved == nil || errors.Is(err, gitx.ErrReservationUsed) {
 		wt, err = tr.repo.AcquireWorktree(ctx, tr.pool, tr.anchor, tj.tree)
 	}
 	if err != nil {
@@ -342,17 +343,11 @@ func (tr *treeRunner) worktree(ctx context.Context, tj treeJob) (dir string, hom
 	}, nil
 }
 
-// reservedWorktree holds a reservation for the first taker; nil holds none.
-type reservedWorktree struct {
-	mu  sync.Mutex
-	res *gitx.WorktreeReservation
-}
-
 // reserveWorktree takes a worktree of repo's pool for a run's first tree
 // and starts cleaning it, while the run reads the change: the clean is
 // then off the way to the first check. nil when the run uses --fresh
 // worktrees or the pool has none free (the tree then acquires its own).
-func reserveWorktree(ctx context.Context, repo *gitx.Repo, req Request) *reservedWorktree {
+func reserveWorktree(ctx context.Context, repo *gitx.Repo, req Request) *gitx.WorktreeReservation {
 	if req.Fresh {
 		return nil
 	}
@@ -360,29 +355,11 @@ func reserveWorktree(ctx context.Context, repo *gitx.Repo, req Request) *reserve
 	if err != nil {
 		return nil
 	}
-	return &reservedWorktree{res: res}
+	return res
 }
 
 func worktreePool(repo *gitx.Repo) string {
 	return filepath.Join(repo.CommonDir(), "git-proof", "worktrees")
-}
-
-func (rw *reservedWorktree) take() *gitx.WorktreeReservation {
-	if rw == nil {
-		return nil
-	}
-	rw.mu.Lock()
-	defer rw.mu.Unlock()
-	res := rw.res
-	rw.res = nil
-	return res
-}
-
-// release gives back a reservation no tree took.
-func (rw *reservedWorktree) release() {
-	if res := rw.take(); res != nil {
-		res.Release()
-	}
 }
 
 // removeAll removes dir like os.RemoveAll, also where a check left
