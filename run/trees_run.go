@@ -334,11 +334,12 @@ func (tr *treeRunner) worktree(ctx context.Context, tj treeJob) (dir string, hom
 		return "", nil, nil, err
 	}
 	home, tmp := wt.Dir+".home", tr.pooledTmp(wt.Dir)
+	if tmp == "" {
+		tmp = filepath.Join(home, "tmp")
+	}
 	return wt.Dir, fixedHome(home, tmp), func() {
-		_ = removeAll(home)
-		if tmp != "" {
-			_ = removeAll(tmp)
-		}
+		// What the check left goes; the skeleton stays for the next.
+		_ = resetScratch(home, tmp)
 		wt.Release()
 	}, nil
 }
@@ -377,69 +378,121 @@ func removeAll(dir string) error {
 	return os.RemoveAll(dir)
 }
 
-// fixedHome empties (or makes) home and home/tmp, and returns home, with
-// Go's telemetry off in it (goTelemetryOff).
+// fixedHome returns a function that resets home and tmp (home/tmp when
+// "") to what a check starts with (resetScratch) and returns them.
 func fixedHome(home, tmp string) func() (scratch, error) {
 	if tmp == "" {
 		tmp = filepath.Join(home, "tmp")
 	}
 	return func() (scratch, error) {
-		for _, d := range []string{home, tmp} {
-			if err := emptyDir(d); err != nil {
-				return scratch{}, fmt.Errorf("empty the check's scratch directory %s: %w (remove it by hand)", d, err)
-			}
-		}
-		if err := goTelemetryOff(home); err != nil {
-			return scratch{}, fmt.Errorf("the check's HOME %s: %w", home, err)
+		if err := resetScratch(home, tmp); err != nil {
+			return scratch{}, err
 		}
 		return scratch{home, tmp}, nil
 	}
 }
 
-// goTelemetryOff turns Go's telemetry off in home, as `go telemetry off`
-// would: the one file a check's HOME starts with. In an empty HOME every
-// go command sets telemetry up again and starts a background process to
-// upload it (from a check that has no network), which cost ~40 ms and
-// ~70 ms of CPU per go test here, beside the check (bench/README.md, run).
-// Go has no environment variable for it; GOTELEMETRY is only reported.
-func goTelemetryOff(home string) error {
-	dir := filepath.Join(home, ".config", "go", "telemetry")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+// resetScratch makes home hold exactly what a check's HOME starts with,
+// and tmp an empty directory. What is already as it should be is kept:
+// on ext4, making the few directories and the file anew for every check
+// and removing them after it was a visible share of a cached run's CPU
+// (perf: inode allocation).
+func resetScratch(home, tmp string) error {
+	skel := homeSkeleton
+	if filepath.Dir(tmp) == home {
+		skel = append(slices.Clone(skel), skelEntry{name: filepath.Base(tmp), dir: []skelEntry{}})
 	}
-	return os.WriteFile(filepath.Join(dir, "mode"), []byte("off"), 0o600)
+	if err := resetDir(home, skel); err != nil {
+		return fmt.Errorf("reset the check's HOME %s: %w (remove it by hand)", home, err)
+	}
+	if filepath.Dir(tmp) != home {
+		if err := resetDir(tmp, nil); err != nil {
+			return fmt.Errorf("empty the check's TMPDIR %s: %w (remove it by hand)", tmp, err)
+		}
+	}
+	return nil
 }
 
-// emptyDir makes dir an empty directory only its owner can reach. An
-// existing directory is emptied, not made again: perf showed making the
-// two directories anew for every check as a visible share of a run's CPU
-// on ext4. Anything else at dir (a symlink a check left) is removed, not
-// followed.
-func emptyDir(dir string) error {
+// skelEntry is a file (dir == nil) with its content, or a directory with
+// its entries, of a scratch directory's skeleton. Directories have mode
+// 0700, files 0600.
+type skelEntry struct {
+	name, content string
+	dir           []skelEntry
+}
+
+// homeSkeleton is a check's HOME: empty but for Go's telemetry turned
+// off, as `go telemetry off` would. In an empty HOME every go command sets
+// telemetry up again and starts a background process to upload it (from a
+// check that has no network), which cost ~40 ms and ~70 ms of CPU per go
+// test here, beside the check (bench/README.md, run). Go has no
+// environment variable for it; GOTELEMETRY is only reported.
+var homeSkeleton = []skelEntry{{name: ".config", dir: []skelEntry{{name: "go", dir: []skelEntry{{name: "telemetry", dir: []skelEntry{{name: "mode", content: "off"}}}}}}}}
+
+// resetDir makes dir a directory only its owner can reach that holds
+// exactly skel: anything else in it is removed, anything missing or
+// different is made again. Anything at dir that is not a directory (a
+// symlink a check left) is removed, not followed.
+func resetDir(dir string, skel []skelEntry) error {
 	fi, err := os.Lstat(dir)
-	if err == nil && fi.IsDir() {
+	switch {
+	case err == nil && fi.IsDir():
 		if fi.Mode().Perm() != 0o700 {
 			if err := os.Chmod(dir, 0o700); err != nil {
 				return err
 			}
 		}
-		names, err := readDirNames(dir)
-		if err != nil {
+	case err == nil || !errors.Is(err, fs.ErrNotExist):
+		if err := removeAll(dir); err != nil {
 			return err
 		}
-		for _, n := range names {
+		fallthrough
+	default:
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	names, err := readDirNames(dir)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(skel, func(e skelEntry) bool { return e.name == n }) {
 			if err := removeAll(filepath.Join(dir, n)); err != nil {
 				return err
 			}
 		}
-		return nil
 	}
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
-		if err := removeAll(dir); err != nil {
+	for _, e := range skel {
+		p := filepath.Join(dir, e.name)
+		if e.dir != nil {
+			if err := resetDir(p, e.dir); err != nil {
+				return err
+			}
+			continue
+		}
+		if fileHolds(p, e.content) {
+			continue
+		}
+		if err := removeAll(p); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(e.content), 0o600); err != nil {
 			return err
 		}
 	}
-	return os.MkdirAll(dir, 0o700)
+	return nil
+}
+
+// fileHolds reports whether p is a regular file of mode 0600 holding
+// exactly content.
+func fileHolds(p, content string) bool {
+	fi, err := os.Lstat(p)
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 || fi.Size() != int64(len(content)) {
+		return false
+	}
+	b, err := os.ReadFile(p)
+	return err == nil && string(b) == content
 }
 
 func readDirNames(dir string) ([]string, error) {
