@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -705,26 +704,3 @@ func (tr *treeRunner) record() (network string, passed []string, epoch int64) {
 	return network, passed, tr.epoch
 }
 
-// goEnv asks the go command, if there is one on PATH, for its settings.
-// When the environment sets both to absolute paths it need not: the
-// variables win over go's env file and defaults, and UserCaches takes
-// them first (a go process of ~4 ms of CPU on the way to the first check).
-func goEnv(ctx context.Context, from []string) func(string) string {
-	vals := map[string]string{}
-	if c, m := environ.Get(from, "GOCACHE"), environ.Get(from, "GOMODCACHE"); filepath.IsAbs(c) && filepath.IsAbs(m) {
-		vals["GOCACHE"], vals["GOMODCACHE"] = c, m
-		return func(k string) string { return vals[k] }
-	}
-	goBin, err := lookPathIn("go", environ.Get(from, "PATH"))
-	if err == nil {
-		cmd := exec.CommandContext(ctx, goBin, "env", "GOCACHE", "GOMODCACHE")
-		cmd.Env = from
-		if out, err := cmd.Output(); err == nil {
-			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-			if len(lines) == 2 {
-				vals["GOCACHE"], vals["GOMODCACHE"] = lines[0], lines[1]
-			}
-		}
-	}
-	return func(k string) string { return vals[k] }
-}
