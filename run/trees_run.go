@@ -337,8 +337,13 @@ func (tr *treeRunner) worktree(ctx context.Context, tj treeJob) (dir string, hom
 		tmp = filepath.Join(home, "tmp")
 	}
 	return wt.Dir, fixedHome(home, tmp), func() {
-		// What the check left goes; the skeleton stays for the next.
-		_ = resetScratch(home, tmp)
+		// What the check left goes. HOME's skeleton, under the git
+		// directory, stays for the next check; the TMPDIR under the
+		// system's temporary directory does not.
+		_ = resetHome(home, tmp)
+		if filepath.Dir(tmp) != home {
+			_ = removeAll(tmp)
+		}
 		wt.Release()
 	}, nil
 }
@@ -391,17 +396,10 @@ func fixedHome(home, tmp string) func() (scratch, error) {
 	}
 }
 
-// resetScratch makes home hold exactly what a check's HOME starts with,
-// and tmp an empty directory. What is already as it should be is kept:
-// on ext4, making the few directories and the file anew for every check
-// and removing them after it was a visible share of a cached run's CPU
-// (perf: inode allocation).
+// resetScratch makes home hold exactly what a check's HOME starts with
+// (resetHome), and tmp an empty directory.
 func resetScratch(home, tmp string) error {
-	skel := homeSkeleton
-	if filepath.Dir(tmp) == home {
-		skel = append(slices.Clone(skel), skelEntry{name: filepath.Base(tmp), dir: []skelEntry{}})
-	}
-	if err := resetDir(home, skel); err != nil {
+	if err := resetHome(home, tmp); err != nil {
 		return fmt.Errorf("reset the check's HOME %s: %w (remove it by hand)", home, err)
 	}
 	if filepath.Dir(tmp) != home {
@@ -410,6 +408,18 @@ func resetScratch(home, tmp string) error {
 		}
 	}
 	return nil
+}
+
+// resetHome makes home hold exactly homeSkeleton, and tmp when it is in
+// home. What is already as it should be is kept: on ext4, making the few
+// directories and the file anew for every check and removing them after
+// it was a visible share of a cached run's CPU (perf: inode allocation).
+func resetHome(home, tmp string) error {
+	skel := homeSkeleton
+	if filepath.Dir(tmp) == home {
+		skel = append(slices.Clone(skel), skelEntry{name: filepath.Base(tmp), dir: []skelEntry{}})
+	}
+	return resetDir(home, skel)
 }
 
 // skelEntry is a file (dir == nil) with its content, or a directory with
@@ -703,4 +713,3 @@ func (tr *treeRunner) record() (network string, passed []string, epoch int64) {
 	}
 	return network, passed, tr.epoch
 }
-

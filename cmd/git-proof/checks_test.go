@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -209,15 +210,17 @@ func envOf(env []string, k string) string {
 // TMPDIR, even after a check left a directory it cannot write in; a pooled
 // worktree's HOME and TMPDIR are at the same paths run after run (Go's test
 // cache keys on TMPDIR's value), TMPDIR a private directory under the
-// system's temporary directory, and both are gone afterwards.
+// system's temporary directory. Afterwards TMPDIR is gone and HOME holds
+// only what the next check starts with.
 func TestRunCheckHome(t *testing.T) {
 	t.Parallel()
 	r := newProofRepo(t)
 	r.Signing("alice@example.com")
 	r.ShellBugFix()
+	const skeleton = "./.config ./.config/go ./.config/go/telemetry ./.config/go/telemetry/mode "
 	log := filepath.Join(t.TempDir(), "homes")
 	// HOME holds only Go's telemetry setting, off.
-	check := `test "$(cd "$HOME" && find . -mindepth 1 | sort | tr '\n' ' ')" = "./.config ./.config/go ./.config/go/telemetry ./.config/go/telemetry/mode " && test "$(cat "$HOME/.config/go/telemetry/mode")" = off && test -z "$(ls -A "$TMPDIR")" && mkdir -p "$HOME/ro/sub" "$TMPDIR/ro/sub" && chmod 500 "$HOME/ro" "$TMPDIR/ro" && echo "$HOME $TMPDIR" >> ` + log
+	check := `test "$(cd "$HOME" && find . -mindepth 1 | sort | tr '\n' ' ')" = "` + skeleton + `" && test "$(cat "$HOME/.config/go/telemetry/mode")" = off && test -z "$(ls -A "$TMPDIR")" && mkdir -p "$HOME/ro/sub" "$TMPDIR/ro/sub" && chmod 500 "$HOME/ro" "$TMPDIR/ro" && echo "$HOME $TMPDIR" >> ` + log
 	homes := func() []string {
 		b, _ := os.ReadFile(log)
 		return strings.Fields(string(b))
@@ -245,8 +248,15 @@ func TestRunCheckHome(t *testing.T) {
 			t.Errorf("HOME or TMPDIR moved between checks in one slot: %v", h)
 			break
 		}
-		if _, err := os.Stat(p); !os.IsNotExist(err) {
-			t.Errorf("%s is still there after the run (%v)", p, err)
+		if i%2 == 1 {
+			if _, err := os.Stat(p); !os.IsNotExist(err) {
+				t.Errorf("TMPDIR %s is still there after the run (%v)", p, err)
+			}
+			continue
+		}
+		out, err := exec.Command("sh", "-c", `cd "$1" && find . -mindepth 1 | sort | tr '\n' ' '`, "sh", p).Output()
+		if err != nil || string(out) != skeleton {
+			t.Errorf("HOME %s after the run holds %q (%v); want %q", p, out, err, skeleton)
 		}
 	}
 }
