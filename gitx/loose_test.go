@@ -1,11 +1,13 @@
 package gitx_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/git-proof/git-proof/gitx"
@@ -180,6 +182,31 @@ func TestWriteObjectMatchesHashObject(t *testing.T) {
 	matches, _ := filepath.Glob(filepath.Join(r.Dir, ".git", "objects", "*", "tmp_obj_*"))
 	if len(matches) > 0 {
 		t.Errorf("temporary files left: %v", matches)
+	}
+}
+
+// TestWriteObjectConcurrent: writes from several goroutines at once share
+// the repository's kept zlib writers and each object reads back as written.
+func TestWriteObjectConcurrent(t *testing.T) {
+	r := gittest.New(t)
+	repo := r.Open()
+	const n = 24
+	ids := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			ids[i], errs[i] = repo.WriteObject(context.Background(), "blob", []byte(strings.Repeat(fmt.Sprintf("object %d\n", i), 1+i*500)))
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("write %d: %v", i, errs[i])
+		}
+		if got, want := gitInput(r, "", "cat-file", "blob", ids[i]), strings.Repeat(fmt.Sprintf("object %d\n", i), 1+i*500); got != want {
+			t.Errorf("object %d reads back as %d bytes; want %d", i, len(got), len(want))
+		}
 	}
 }
 
