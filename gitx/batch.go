@@ -94,16 +94,7 @@ func (r *Repo) readShared(ctx context.Context, names []string, limit int64, each
 	stopWatch := context.AfterFunc(ctx, func() { _ = proc.Kill() })
 	stdin := b.stdin
 	werr := make(chan error, 1)
-	go func() {
-		bw := bufio.NewWriterSize(stdin, 64<<10)
-		for _, n := range names {
-			if _, err := bw.WriteString(n + "\n"); err != nil {
-				werr <- err
-				return
-			}
-		}
-		werr <- bw.Flush()
-	}()
+	go func() { werr <- writeNames(stdin, names) }()
 	var readErr, eachErr error
 	delivered := 0
 	for i, n := range names {

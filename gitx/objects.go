@@ -51,19 +51,11 @@ func (r *Repo) ReadObjects(ctx context.Context, names []string, limit int64, eac
 		return fmt.Errorf("start git cat-file: %w", err)
 	}
 	var wg sync.WaitGroup
-	var werr error
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		bw := bufio.NewWriterSize(stdin, 64<<10)
-		for _, n := range names {
-			if _, werr = bw.WriteString(n + "\n"); werr != nil {
-				break
-			}
-		}
-		if werr == nil {
-			werr = bw.Flush()
-		}
+		// A failed write shows as a short answer or cat-file's exit.
+		_ = writeNames(stdin, names)
 		stdin.Close()
 	}()
 	br := bufio.NewReaderSize(stdout, 256<<10)
@@ -308,4 +300,25 @@ func (r *Repo) parseTree(data []byte) ([]treeItem, error) {
 		data = rest[nul+1+idLen:]
 	}
 	return items, nil
+}
+
+// writeNames writes names to w one per line, through a buffer no larger
+// than they need (up to 64 KiB): a run reads objects a few names at a
+// time, and a 64 KiB buffer for each read was a tenth of what a cached run
+// allocated.
+func writeNames(w io.Writer, names []string) error {
+	size := 0
+	for _, n := range names {
+		size += len(n) + 1
+	}
+	bw := bufio.NewWriterSize(w, min(size, 64<<10))
+	for _, n := range names {
+		if _, err := bw.WriteString(n); err != nil {
+			return err
+		}
+		if err := bw.WriteByte('\n'); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
 }
