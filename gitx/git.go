@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 )
 
 // Sentinel errors, each with how to recover.
@@ -58,13 +57,13 @@ type Repo struct {
 	emptyTree    string
 	cfg          *configCache // nil: no cache (a Repo not made by Open)
 	batch        *batchCat    // nil: every read starts its own cat-file
-	zlibs        *sync.Pool   // *zlibWriter for loose objects; nil: a new one each time
+	zlibs        *zlibPool    // zlib writers for loose objects; nil: a new one each time
 }
 
 // Open resolves the repository that git sees from dir with env (nil = inherit).
 // It honours GIT_DIR and friends because git itself reads them.
 func Open(ctx context.Context, dir string, env []string) (*Repo, error) {
-	r := &Repo{Dir: dir, Env: env, cfg: &configCache{}, batch: &batchCat{}, zlibs: &sync.Pool{}}
+	r := &Repo{Dir: dir, Env: env, cfg: &configCache{}, batch: &batchCat{}, zlibs: &zlibPool{}}
 	// The kept cat-file (batchCat) lives as long as ctx, or until Close.
 	context.AfterFunc(ctx, func() { _ = r.Close() })
 	// The config is read beside the discovery: nearly every command wants

@@ -101,7 +101,15 @@ type looseStore struct {
 	// making one allocates and clears ~650 KB (flate's hash tables and
 	// window), which for the seven objects of a note was 40% of what a
 	// cached run allocated, and page faults on fresh memory.
-	zlibs *sync.Pool
+	zlibs *zlibPool
+}
+
+// zlibPool is a few zlib writers kept for reuse. Not a sync.Pool: what a
+// goroutine puts back there is only for the processor it ran on, and the
+// next object's write, often on the other one, made a writer anew.
+type zlibPool struct {
+	mu   sync.Mutex
+	free []*zlibWriter
 }
 
 // zlibWriter is a zlib writer and the level it compresses at.
@@ -110,25 +118,36 @@ type zlibWriter struct {
 	*zlib.Writer
 }
 
-// zlibWriter returns a writer to w at s's level, a kept one when there is
-// one; putZlib gives it back.
-func (s *looseStore) zlibWriter(w io.Writer) (*zlibWriter, error) {
-	if s.zlibs != nil {
-		if zw, ok := s.zlibs.Get().(*zlibWriter); ok && zw.level == s.level {
-			zw.Reset(w)
-			return zw, nil
+// get returns a writer to w at level, a kept one when there is one.
+func (p *zlibPool) get(w io.Writer, level int) (*zlibWriter, error) {
+	if p != nil {
+		p.mu.Lock()
+		for i := len(p.free) - 1; i >= 0; i-- {
+			if zw := p.free[i]; zw.level == level {
+				p.free = slices.Delete(p.free, i, i+1)
+				p.mu.Unlock()
+				zw.Reset(w)
+				return zw, nil
+			}
 		}
+		p.mu.Unlock()
 	}
-	zw, err := zlib.NewWriterLevel(w, s.level)
+	zw, err := zlib.NewWriterLevel(w, level)
 	if err != nil {
 		return nil, err
 	}
-	return &zlibWriter{s.level, zw}, nil
+	return &zlibWriter{level, zw}, nil
 }
 
-func (s *looseStore) putZlib(zw *zlibWriter) {
-	if s.zlibs != nil {
-		s.zlibs.Put(zw)
+// put keeps zw for a later get; a few at most, as many as write at once.
+func (p *zlibPool) put(zw *zlibWriter) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.free) < 4 {
+		p.free = append(p.free, zw)
 	}
 }
 
@@ -151,7 +170,7 @@ func (s *looseStore) write(id, typ string, data []byte) error {
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
-	zw, err := s.zlibWriter(f)
+	zw, err := s.zlibs.get(f, s.level)
 	if err != nil {
 		f.Close()
 		return err
@@ -164,7 +183,7 @@ func (s *looseStore) write(id, typ string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		s.putZlib(zw)
+		s.zlibs.put(zw)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -207,6 +208,23 @@ func TestWriteObjectConcurrent(t *testing.T) {
 		if got, want := gitInput(r, "", "cat-file", "blob", ids[i]), strings.Repeat(fmt.Sprintf("object %d\n", i), 1+i*500); got != want {
 			t.Errorf("object %d reads back as %d bytes; want %d", i, len(got), len(want))
 		}
+	}
+}
+
+// TestWriteObjectKeepsZlibWriters: after the first object, writing one
+// does not make a zlib writer anew (~650 KB of flate state each time).
+func TestWriteObjectKeepsZlibWriters(t *testing.T) {
+	r := gittest.New(t)
+	repo := r.Open()
+	mustWrite(t, repo, "blob", "first")
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for i := range 5 {
+		mustWrite(t, repo, "blob", fmt.Sprintf("object %d", i))
+	}
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 5*256<<10 {
+		t.Errorf("five small objects allocated %d KB; a kept zlib writer needs a few", n>>10)
 	}
 }
 
