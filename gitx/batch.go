@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"strings"
 	"sync"
 )
 
@@ -68,6 +69,12 @@ func (r *Repo) immutableName(name string) bool {
 // its own: the kept one is busy, may not answer these names, could not
 // start, or failed before any answer was handed over.
 func (r *Repo) readShared(ctx context.Context, names []string, limit int64, each func(i int, o *Object) error) (done bool, err error) {
+	return r.readKept(ctx, names, false, limit, each)
+}
+
+// readKept is readShared; with anyName it also sends names that read refs
+// to a process started earlier (see RefValueShared).
+func (r *Repo) readKept(ctx context.Context, names []string, anyName bool, limit int64, each func(i int, o *Object) error) (done bool, err error) {
 	b := r.batch
 	if b == nil || !b.mu.TryLock() {
 		return false, nil
@@ -76,14 +83,17 @@ func (r *Repo) readShared(ctx context.Context, names []string, limit int64, each
 	if b.closed {
 		return false, nil
 	}
-	if b.cmd != nil {
+	switch {
+	case b.cmd == nil:
+		if err := b.start(r); err != nil {
+			return false, nil // the caller's own process says what is wrong
+		}
+	case !anyName:
 		for _, n := range names {
 			if !r.immutableName(n) {
 				return false, nil
 			}
 		}
-	} else if err := b.start(r); err != nil {
-		return false, nil // the caller's own process says what is wrong
 	}
 	if err := ctx.Err(); err != nil {
 		return true, err
@@ -162,4 +172,31 @@ func startPiped(cmd *exec.Cmd, stderr io.Writer) (io.WriteCloser, io.ReadCloser,
 		return nil, nil, err
 	}
 	return stdin, stdout, nil
+}
+
+// RefValueShared is RefValue read through the Repo's kept cat-file when it
+// is free, else with a process of its own. git reads a ref anew each time
+// it resolves one (a loose ref's file; packed-refs when its file changed),
+// so the answer is as fresh as RefValue's; still, a caller that moves the
+// ref compares and swaps (UpdateRef with this as old) and, when it lost a
+// race, reads again with RefValue, which cannot be answered from an
+// earlier process.
+func (r *Repo) RefValueShared(ctx context.Context, ref string) (string, error) {
+	if ref == "" || strings.HasPrefix(ref, "-") || strings.ContainsAny(ref, "\n\x00 ") {
+		return r.RefValue(ctx, ref)
+	}
+	var id string
+	done, err := r.readKept(ctx, []string{ref + "^{commit}"}, true, 1, func(_ int, o *Object) error {
+		if !o.Missing {
+			id = o.ID
+		}
+		return nil
+	})
+	if !done {
+		return r.RefValue(ctx, ref)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read ref %s: %w", ref, err)
+	}
+	return id, nil
 }

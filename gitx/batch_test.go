@@ -248,3 +248,63 @@ func TestKeptCatFile(t *testing.T) {
 		t.Errorf("after Open's context ended: %v", err)
 	}
 }
+
+// TestRefValueShared: a ref read through the kept cat-file, started
+// earlier, is the ref as it is now, loose, packed, moved or deleted, as
+// RefValue reads it, and costs no process of its own.
+func TestRefValueShared(t *testing.T) {
+	t.Parallel()
+	r := gittest.New(t)
+	r.Write(map[string]string{"a.txt": "one\n"})
+	first := r.Commit("one")
+	r.Write(map[string]string{"a.txt": "two\n"})
+	second := r.Commit("two")
+	repo, trace := openTraced(t, r)
+	// Start the kept process with a read of its own.
+	if err := repo.ReadObjects(ctx, []string{first}, 0, func(int, *gitx.Object) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	const ref = "refs/notes/proof"
+	steps := []struct {
+		name string
+		git  []string // run before the read
+		want string
+	}{
+		{"missing", nil, ""},
+		{"made", []string{"update-ref", ref, first}, first},
+		{"moved", []string{"update-ref", ref, second, first}, second},
+		{"packed", []string{"pack-refs", "--all"}, second},
+		{"moved while packed", []string{"update-ref", ref, first, second}, first},
+		{"a tag, not a commit", []string{"update-ref", ref, strings.TrimSpace(gitInput(r, "x\n", "hash-object", "-w", "--stdin"))}, ""},
+		{"deleted", []string{"update-ref", "-d", ref}, ""},
+	}
+	for _, st := range steps {
+		if st.git != nil {
+			gitInput(r, "", st.git...)
+		}
+		got, err := repo.RefValueShared(ctx, ref)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		want, err := repo.RefValue(ctx, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != st.want || got != want {
+			t.Errorf("%s: RefValueShared %q, RefValue %q; want %q", st.name, got, want, st.want)
+		}
+	}
+	if b, _ := os.ReadFile(trace); true {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.Contains(l, `"event":"start"`) {
+				t.Log(l[strings.Index(l, "argv"):])
+			}
+		}
+	}
+	if n := gitCommands(t, trace)["cat-file"]; n != 1 {
+		t.Errorf("%d cat-file processes; want the kept one only", n)
+	}
+	if n := gitCommands(t, trace)["rev-parse"]; n != len(steps)+1 { // Open's, and RefValue's
+		t.Errorf("%d rev-parse processes; want %d (Open's and RefValue's)", n, len(steps)+1)
+	}
+}

@@ -224,10 +224,17 @@ type Snapshot struct {
 // (a stale snapshot costs one retry, never a note: the ref update is a
 // compare-and-swap on the snapshot's tip).
 func (s *Store) Prepare(ctx context.Context, object string) (*Snapshot, error) {
+	return s.prepare(ctx, object, s.repo.RefValueShared)
+}
+
+// prepare is Prepare reading the tip with tip: the repository's kept
+// cat-file first (gitx.RefValueShared, no process of its own), a process
+// of its own after a lost race (gitx.RefValue).
+func (s *Store) prepare(ctx context.Context, object string, readTip func(context.Context, string) (string, error)) (*Snapshot, error) {
 	if !s.repo.IsObjectID(object) {
 		return nil, fmt.Errorf("append note: %q is not an object id", object)
 	}
-	tip, err := s.Tip(ctx)
+	tip, err := readTip(ctx, s.ref)
 	if err != nil {
 		return nil, err
 	}
@@ -276,8 +283,12 @@ func (s *Store) AppendFrom(ctx context.Context, snap *Snapshot, object string, d
 			}
 		}
 		if snap == nil {
+			readTip := s.repo.RefValueShared
+			if attempt > 0 {
+				readTip = s.repo.RefValue
+			}
 			var err error
-			if snap, err = s.Prepare(ctx, object); err != nil {
+			if snap, err = s.prepare(ctx, object, readTip); err != nil {
 				return "", err
 			}
 		}
