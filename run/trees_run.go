@@ -410,14 +410,14 @@ func resetScratch(home, tmp string) error {
 	return nil
 }
 
-// resetHome makes home hold exactly homeSkeleton, and tmp when it is in
+// resetHome makes home hold exactly homeSkeleton(), and tmp when it is in
 // home. What is already as it should be is kept: on ext4, making the few
 // directories and the file anew for every check and removing them after
 // it was a visible share of a cached run's CPU (perf: inode allocation).
 func resetHome(home, tmp string) error {
-	skel := homeSkeleton
+	skel := homeSkeleton()
 	if filepath.Dir(tmp) == home {
-		skel = append(slices.Clone(skel), skelEntry{name: filepath.Base(tmp), dir: []skelEntry{}})
+		skel = append(skel, skelEntry{name: filepath.Base(tmp), dir: []skelEntry{}})
 	}
 	return resetDir(home, skel)
 }
@@ -436,7 +436,9 @@ type skelEntry struct {
 // check that has no network), which cost ~40 ms and ~70 ms of CPU per go
 // test here, beside the check (bench/README.md, run). Go has no
 // environment variable for it; GOTELEMETRY is only reported.
-var homeSkeleton = []skelEntry{{name: ".config", dir: []skelEntry{{name: "go", dir: []skelEntry{{name: "telemetry", dir: []skelEntry{{name: "mode", content: "off"}}}}}}}}
+func homeSkeleton() []skelEntry {
+	return []skelEntry{{name: ".config", dir: []skelEntry{{name: "go", dir: []skelEntry{{name: "telemetry", dir: []skelEntry{{name: "mode", content: "off"}}}}}}}}
+}
 
 // resetDir makes dir a directory only its owner can reach that holds
 // exactly skel: anything else in it is removed, anything missing or
