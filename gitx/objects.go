@@ -271,6 +271,23 @@ func (r *Repo) readTreeAll(ctx context.Context, id string) (files []TreeEntry, t
 	return files, trees, true, nil
 }
 
+// ParseTree reads the content of a tree object in r's object format into
+// its entries, with their modes as git writes them (TreeMode for a
+// subtree), so that EncodeTree gives the same object back for a tree git
+// wrote.
+func (r *Repo) ParseTree(data []byte) ([]TreeItem, error) {
+	items, err := r.parseTree(data)
+	if err != nil {
+		return nil, fmt.Errorf("parse tree: %w", err)
+	}
+	out := make([]TreeItem, len(items))
+	for i, it := range items {
+		mode := strings.TrimPrefix(it.mode, "0")
+		out[i] = TreeItem{Mode: mode, Name: it.name, ID: it.id}
+	}
+	return out, nil
+}
+
 // treeItem is one entry of a tree object, its mode as ls-tree prints it.
 type treeItem struct{ mode, name, id string }
 

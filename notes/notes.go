@@ -217,6 +217,9 @@ type Snapshot struct {
 	entries []gitx.TreeEntry
 	trees   map[string]bool // the ids of the trees below tip's tree
 	old     []byte
+	// fast, when not nil, is the way to object's note in a tree of a
+	// known shape (fast.go): entries and trees are then not read.
+	fast *fastPath
 }
 
 // Prepare reads what an Append to object's note starts from, so that the
@@ -242,6 +245,19 @@ func (s *Store) prepare(ctx context.Context, object string, readTip func(context
 	if tip == "" {
 		return snap, nil
 	}
+	if fast, err := s.prepareFast(ctx, tip, object); err != nil {
+		return nil, err
+	} else if fast != nil {
+		return fast, nil
+	}
+	return s.prepareRebuild(ctx, snap)
+}
+
+// prepareRebuild reads the whole notes tree at snap's tip, for build to
+// make anew.
+func (s *Store) prepareRebuild(ctx context.Context, snap *Snapshot) (*Snapshot, error) {
+	var err error
+	tip, object := snap.tip, snap.object
 	if snap.entries, snap.trees, err = s.repo.ListTreeAll(ctx, tip); err != nil {
 		return nil, fmt.Errorf("list notes: %w", err)
 	}
@@ -292,12 +308,13 @@ func (s *Store) AppendFrom(ctx context.Context, snap *Snapshot, object string, d
 				return "", err
 			}
 		}
-		newTip, err := s.build(ctx, snap, data, msg)
+		newTip, sh, err := s.build(ctx, snap, data, msg)
 		if err != nil {
 			return "", err
 		}
 		err = s.repo.UpdateRef(ctx, s.ref, newTip, snap.tip, msg)
 		if err == nil {
+			s.writeShape(sh)
 			return newTip, nil
 		}
 		if !errors.Is(err, gitx.ErrRefChanged) {
@@ -309,8 +326,8 @@ func (s *Store) AppendFrom(ctx context.Context, snap *Snapshot, object string, d
 }
 
 // build makes the notes commit that adds data to the note of snap's
-// object on top of snap's tip.
-func (s *Store) build(ctx context.Context, snap *Snapshot, data []byte, msg string) (string, error) {
+// object on top of snap's tip, and tells the shape of its tree.
+func (s *Store) build(ctx context.Context, snap *Snapshot, data []byte, msg string) (string, shape, error) {
 	tip, object, entries, old := snap.tip, snap.object, snap.entries, snap.old
 	content := append([]byte(nil), old...)
 	if len(content) > 0 && content[len(content)-1] != '\n' {
@@ -319,7 +336,10 @@ func (s *Store) build(ctx context.Context, snap *Snapshot, data []byte, msg stri
 	content = append(content, data...)
 	blob, err := s.repo.WriteObject(ctx, "blob", content)
 	if err != nil {
-		return "", err
+		return "", shape{}, err
+	}
+	if snap.fast != nil {
+		return s.buildFast(ctx, snap, blob, msg)
 	}
 	// Rebuild the tree with one entry per object in a uniform fanout,
 	// dropping every older entry of object, wherever it sat.
@@ -355,12 +375,12 @@ func (s *Store) build(ctx context.Context, snap *Snapshot, data []byte, msg stri
 	if len(dups) > 0 {
 		cur, err := New(s.repo, s.ref, 0).readEntries(ctx, entries, dups)
 		if err != nil {
-			return "", err
+			return "", shape{}, err
 		}
 		for _, obj := range dups {
 			id, err := s.repo.WriteObject(ctx, "blob", cur[obj].Data)
 			if err != nil {
-				return "", err
+				return "", shape{}, err
 			}
 			merged[obj] = id
 		}
@@ -382,13 +402,16 @@ func (s *Store) build(ctx context.Context, snap *Snapshot, data []byte, msg stri
 	// fanout, the others are the snapshot's own.
 	tree, err := s.repo.WriteTreeKnown(ctx, idx, snap.trees)
 	if err != nil {
-		return "", err
+		return "", shape{}, err
 	}
 	var parents []string
 	if tip != "" {
 		parents = []string{tip}
 	}
-	return s.repo.CommitTree(ctx, tree, parents, msg)
+	commit, err := s.repo.CommitTree(ctx, tree, parents, msg)
+	// Every note at one depth, each object once: what the next append
+	// can update along one path (fast.go).
+	return commit, shape{Tree: tree, Depth: depth, Count: len(count)}, err
 }
 
 // fanout mirrors git's choice closely enough: flat for few notes, one more
