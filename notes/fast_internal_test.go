@@ -3,8 +3,11 @@ package notes
 import (
 	"context"
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,12 +21,32 @@ import (
 // append but the first and the one that changes the fanout; every note
 // holds what was appended to it; git fsck --strict finds nothing.
 func TestAppendFastMatchesRebuild(t *testing.T) {
+	for _, format := range []string{"sha1", "sha256"} {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			testAppendFastMatchesRebuild(t, format)
+		})
+	}
+}
+
+func testAppendFastMatchesRebuild(t *testing.T, format string) {
 	ctx := context.Background()
 	r := gittest.New(t)
+	if format == "sha256" {
+		if err := os.RemoveAll(filepath.Join(r.Dir, ".git")); err != nil {
+			t.Fatal(err)
+		}
+		r.Git("init", "-q", "--object-format=sha256", "--initial-branch=main", r.Dir)
+	}
 	repo := r.Open()
 	s := New(repo, Ref, 0)
 	ids := make([]string, 300)
 	for i := range ids {
+		if format == "sha256" {
+			sum := sha256.Sum256([]byte(fmt.Sprint(i)))
+			ids[i] = hex.EncodeToString(sum[:])
+			continue
+		}
 		sum := sha1.Sum([]byte(fmt.Sprint(i)))
 		ids[i] = hex.EncodeToString(sum[:])
 	}
