@@ -24,6 +24,17 @@ type Object struct {
 	TooLarge bool
 }
 
+// ReadObject reads one object as ReadObjects does (a missing one has
+// Missing set, one over limit TooLarge).
+func (r *Repo) ReadObject(ctx context.Context, name string, limit int64) (*Object, error) {
+	var got *Object
+	err := r.ReadObjects(ctx, []string{name}, limit, func(_ int, o *Object) error { got = o; return nil })
+	if err == nil && got == nil {
+		err = fmt.Errorf("read object %q: no answer", name)
+	}
+	return got, err
+}
+
 // ReadObjects reads many objects with one `git cat-file --batch` process
 // (a Repo from Open keeps one for the reads it can share; see readShared).
 // Names (ids, or rev:path expressions) are written by a goroutine while
@@ -206,12 +217,12 @@ func (r *Repo) readTreeAll(ctx context.Context, id string) (files []TreeEntry, t
 		return found, err
 	}
 	root := id
-	var first *Object
-	if err := r.ReadObjects(ctx, []string{id}, 0, func(_ int, o *Object) error { first = o; return nil }); err != nil {
+	first, err := r.ReadObject(ctx, id, 0)
+	if err != nil {
 		return nil, nil, true, err
 	}
 	switch {
-	case first == nil || first.Missing:
+	case first.Missing:
 		return nil, nil, false, nil
 	case first.Type == "commit":
 		c, err := r.CommitObject(first)

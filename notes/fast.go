@@ -37,6 +37,7 @@ type fastPath struct {
 	shape  shape
 	levels [][]gitx.TreeItem
 	found  bool // the object has a note there
+	count  int  // notes after the append
 }
 
 // shapeFile is where the shape of the ref's last tree built is kept; ""
@@ -91,8 +92,8 @@ func (s *Store) prepareFast(ctx context.Context, tip, object string) (*Snapshot,
 	}
 	// "<commit>:" names the commit's root tree and starts with a full id,
 	// so the kept cat-file answers it.
-	root, err := s.readOne(ctx, tip+":")
-	if err != nil || root == nil || root.Type != "tree" || root.ID != sh.Tree {
+	root, err := s.repo.ReadObject(ctx, tip+":", 0)
+	if err != nil || root.Type != "tree" || root.ID != sh.Tree {
 		return nil, err
 	}
 	fp := &fastPath{shape: sh}
@@ -102,15 +103,15 @@ func (s *Store) prepareFast(ctx context.Context, tip, object string) (*Snapshot,
 	}
 	fp.levels = append(fp.levels, items)
 	for lvl := 0; lvl < sh.Depth; lvl++ {
-		i := slices.IndexFunc(items, func(it gitx.TreeItem) bool { return it.Name == object[2*lvl:2*lvl+2] })
+		i := itemNamed(items, object[2*lvl:2*lvl+2])
 		if i < 0 {
 			break // the note goes into new trees from here
 		}
 		if items[i].Mode != gitx.TreeMode {
 			return nil, nil
 		}
-		sub, err := s.readOne(ctx, items[i].ID)
-		if err != nil || sub == nil || sub.Type != "tree" {
+		sub, err := s.repo.ReadObject(ctx, items[i].ID, 0)
+		if err != nil || sub.Type != "tree" {
 			return nil, err
 		}
 		if items, err = s.repo.ParseTree(sub.Data); err != nil {
@@ -120,44 +121,33 @@ func (s *Store) prepareFast(ctx context.Context, tip, object string) (*Snapshot,
 	}
 	snap := &Snapshot{object: object, tip: tip, fast: fp}
 	if len(fp.levels) == sh.Depth+1 {
-		name := object[2*sh.Depth:]
-		if i := slices.IndexFunc(items, func(it gitx.TreeItem) bool { return it.Name == name }); i >= 0 {
+		if i := itemNamed(items, object[2*sh.Depth:]); i >= 0 {
 			if items[i].Mode != "100644" && items[i].Mode != "100755" {
 				return nil, nil
 			}
-			blob, err := s.readOne(ctx, items[i].ID)
-			if err != nil || blob == nil || blob.Type != "blob" {
+			blob, err := s.repo.ReadObject(ctx, items[i].ID, 0)
+			if err != nil || blob.Type != "blob" {
 				if err == nil {
-					err = fmt.Errorf("read notes: blob %s of %s is missing (partial clone? run git fetch)", items[i].ID, object)
+					err = fmt.Errorf("blob %s of %s is missing (partial clone? run git fetch)", items[i].ID, object)
 				}
 				return nil, err
 			}
 			fp.found, snap.old = true, blob.Data
 		}
 	}
-	count := sh.Count
+	fp.count = sh.Count
 	if !fp.found {
-		count++
+		fp.count++
 	}
-	if fanout(count) != sh.Depth {
+	if fanout(fp.count) != sh.Depth {
 		return nil, nil // the fanout changes: rebuild
 	}
 	return snap, nil
 }
 
-// readOne reads one object; nil when it is missing.
-func (s *Store) readOne(ctx context.Context, name string) (*gitx.Object, error) {
-	var got *gitx.Object
-	err := s.repo.ReadObjects(ctx, []string{name}, 0, func(_ int, o *gitx.Object) error {
-		if !o.Missing {
-			got = o
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read notes: %w", err)
-	}
-	return got, nil
+// itemNamed is the index of the entry called name in items, or -1.
+func itemNamed(items []gitx.TreeItem, name string) int {
+	return slices.IndexFunc(items, func(it gitx.TreeItem) bool { return it.Name == name })
 }
 
 // buildFast writes the trees on the way from the note (blob) to the root,
@@ -166,12 +156,12 @@ func (s *Store) buildFast(ctx context.Context, snap *Snapshot, blob, msg string)
 	fp, object := snap.fast, snap.object
 	depth := fp.shape.Depth
 	entry := gitx.TreeItem{Mode: "100644", Name: object[2*depth:], ID: blob}
-	for lvl := depth; lvl >= 0; lvl-- {
+	for lvl := depth; ; lvl-- {
 		var items []gitx.TreeItem
 		if lvl < len(fp.levels) {
 			items = slices.Clone(fp.levels[lvl])
 		}
-		if i := slices.IndexFunc(items, func(it gitx.TreeItem) bool { return it.Name == entry.Name }); i >= 0 {
+		if i := itemNamed(items, entry.Name); i >= 0 {
 			items[i] = entry
 		} else {
 			items = append(items, entry)
@@ -184,16 +174,10 @@ func (s *Store) buildFast(ctx context.Context, snap *Snapshot, blob, msg string)
 		if err != nil {
 			return "", shape{}, err
 		}
-		if lvl > 0 {
-			entry = gitx.TreeItem{Mode: gitx.TreeMode, Name: object[2*(lvl-1) : 2*lvl], ID: id}
-			continue
+		if lvl == 0 {
+			commit, err := s.repo.CommitTree(ctx, id, []string{snap.tip}, msg)
+			return commit, shape{Tree: id, Depth: depth, Count: fp.count}, err
 		}
-		count := fp.shape.Count
-		if !fp.found {
-			count++
-		}
-		commit, err := s.repo.CommitTree(ctx, id, []string{snap.tip}, msg)
-		return commit, shape{Tree: id, Depth: depth, Count: count}, err
+		entry = gitx.TreeItem{Mode: gitx.TreeMode, Name: object[2*(lvl-1) : 2*lvl], ID: id}
 	}
-	return "", shape{}, fmt.Errorf("append note: no root tree") // not reached: lvl 0 returns
 }

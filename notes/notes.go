@@ -246,7 +246,7 @@ func (s *Store) prepare(ctx context.Context, object string, readTip func(context
 		return snap, nil
 	}
 	if fast, err := s.prepareFast(ctx, tip, object); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read notes: %w", err)
 	} else if fast != nil {
 		return fast, nil
 	}

@@ -507,11 +507,7 @@ func resolveChange(ctx context.Context, repo *gitx.Repo, rev, baseRev string) (h
 }
 
 func readConfig(ctx context.Context, repo *gitx.Repo, commit string) (*config.Config, error) {
-	var obj *gitx.Object
-	err := repo.ReadObjects(ctx, []string{commit + ":" + config.Path}, config.MaxBytes+1, func(_ int, o *gitx.Object) error {
-		obj = o
-		return nil
-	})
+	obj, err := repo.ReadObject(ctx, commit+":"+config.Path, config.MaxBytes+1)
 	if err != nil {
 		return nil, err
 	}
