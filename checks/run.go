@@ -141,11 +141,11 @@ func Run(ctx context.Context, spec Spec, opts RunOptions) (*Outcome, error) {
 		limit = DefaultOutputLimit
 	}
 
-	pr, pw, err := os.Pipe()
+	pipe, err := newOutputPipe()
 	if err != nil {
-		return nil, fmt.Errorf("check %s: output pipe: %w", spec.Name, err)
+		return nil, fmt.Errorf("check %s: %w", spec.Name, err)
 	}
-	defer pr.Close()
+	defer pipe.closeRead()
 	env := opts.Env
 	if env == nil {
 		env = []string{} // nil would make exec inherit this process's environment
@@ -155,8 +155,8 @@ func Run(ctx context.Context, spec Spec, opts RunOptions) (*Outcome, error) {
 		Args:   []string{"sh", "-c", spec.Command},
 		Dir:    opts.Dir,
 		Env:    env,
-		Stdout: pw, // one pipe for both keeps their order and lets the child
-		Stderr: pw, // hold it without a copying goroutine in exec
+		Stdout: pipe.w, // one pipe for both keeps their order and lets the child
+		Stderr: pipe.w, // hold it without a copying goroutine in exec
 	}
 	setProcessGroup(cmd)
 	if opts.NetnsHelper != "" {
@@ -164,7 +164,7 @@ func Run(ctx context.Context, spec Spec, opts RunOptions) (*Outcome, error) {
 	}
 	start := time.Now()
 	err = cmd.Start()
-	pw.Close() // the child has its copy; EOF comes when every holder exits
+	pipe.closeWrite() // the child has its copy; EOF comes when every holder exits
 	if err != nil {
 		return nil, fmt.Errorf("check %s: start sh: %w", spec.Name, err)
 	}
@@ -179,15 +179,21 @@ func Run(ctx context.Context, spec Spec, opts RunOptions) (*Outcome, error) {
 		out.tee = stream.w
 	}
 	readDone := make(chan struct{})
+	exited := make(chan struct{})   // closed once the shell has exited
+	stopRead := make(chan struct{}) // closed to give up on the pipe's end
 	go func() {
 		defer close(readDone)
-		out.readFrom(pr)
+		pipe.copyTo(out, exited, stopRead)
 		if stream != nil {
 			stream.w.Close()
 		}
 	}()
 	waitDone := make(chan error, 1)
-	go func() { waitDone <- cmd.Wait() }()
+	go func() {
+		err := cmd.Wait()
+		close(exited)
+		waitDone <- err
+	}()
 
 	var timeout <-chan time.Time
 	if spec.Timeout > 0 {
@@ -218,9 +224,7 @@ func Run(ctx context.Context, spec Spec, opts RunOptions) (*Outcome, error) {
 	case <-readDone:
 	case <-time.After(drainGrace):
 		// A process that left the group still holds the pipe: stop reading.
-		if pr.SetReadDeadline(time.Now()) != nil {
-			pr.Close()
-		}
+		close(stopRead)
 		<-readDone
 	}
 
@@ -356,17 +360,9 @@ type capture struct {
 	lineCut  bool   // the line passed maxProgressLine; the rest is dropped
 }
 
-func (c *capture) readFrom(r io.Reader) {
-	buf := make([]byte, 64<<10)
-	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			c.write(buf[:n])
-		}
-		if err != nil {
-			break // EOF, or the read deadline that ends a drain
-		}
-	}
+// flushLine hands progress the last line when the output did not end
+// with a newline.
+func (c *capture) flushLine() {
 	if c.progress != nil && (len(c.line) > 0 || c.lineCut) {
 		c.progress(string(c.line))
 	}
