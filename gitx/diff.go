@@ -30,29 +30,58 @@ type DiffStat struct {
 
 var diffTreeArgs = []string{"diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", "--no-ext-diff", "--no-textconv", "--ignore-submodules=none"}
 
-// TreeDiffStats returns the raw diff from tree a to tree b and the added
-// and deleted line counts per path, from one git process: diff-tree writes
-// the raw records (each starting with ':'), then the numstat ones.
-func (r *Repo) TreeDiffStats(ctx context.Context, a, b string) ([]DiffEntry, []DiffStat, error) {
-	args := append(append([]string(nil), diffTreeArgs...), "--numstat", a, b)
+// TreeDiff is the change from one tree to another as diff-tree reports it,
+// without rename detection.
+type TreeDiff struct {
+	Entries []DiffEntry // the raw records
+	Stats   []DiffStat  // the added and deleted lines of each path
+	// Patch is the -U0 patch, "a/" and "b/" prefixes, no colour, external
+	// diff or textconv.
+	Patch []byte
+}
+
+// DiffTrees returns the change from tree a to tree b from one git
+// process: diff-tree writes the raw records (each starting with ':'), the
+// numstat ones, and after a NUL the patch.
+func (r *Repo) DiffTrees(ctx context.Context, a, b string) (TreeDiff, error) {
+	args := append(append([]string(nil), diffTreeArgs...), "--numstat", "-p", "-U0", "--no-color",
+		"--src-prefix=a/", "--dst-prefix=b/", a, b)
 	out, err := r.Run(ctx, args...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("diff %s..%s: %w", short(a), short(b), err)
+		return TreeDiff{}, fmt.Errorf("diff %s..%s: %w", short(a), short(b), err)
 	}
-	var entries []DiffEntry
+	return parseTreeDiff(out)
+}
+
+func parseTreeDiff(out []byte) (TreeDiff, error) {
+	var d TreeDiff
 	for len(out) > 0 && out[0] == ':' {
 		e, rest, err := parseRawRecord(out)
 		if err != nil {
-			return nil, nil, err
+			return TreeDiff{}, err
 		}
-		entries = append(entries, e)
+		d.Entries = append(d.Entries, e)
 		out = rest
 	}
-	stats, err := parseNumstat(out)
-	if err != nil {
-		return nil, nil, err
+	// The numstat records end where the patch's separator is: a record
+	// starts with a count or "-", never with a NUL.
+	end := 0
+	for end < len(out) && out[end] != 0 {
+		i := bytes.IndexByte(out[end:], 0)
+		if i < 0 {
+			return TreeDiff{}, fmt.Errorf("diff stats: unterminated record")
+		}
+		end += i + 1
 	}
-	return entries, stats, nil
+	stats, err := parseNumstat(out[:end])
+	if err != nil {
+		return TreeDiff{}, err
+	}
+	d.Stats = stats
+	if end < len(out) {
+		d.Patch = out[end+1:]
+	}
+	return d, nil
 }
 
 // parseNumstat parses `<added>\t<deleted>\t<path>\0` records ("-" counts

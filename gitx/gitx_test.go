@@ -77,16 +77,21 @@ func TestOpen(t *testing.T) {
 	}
 }
 
-// TestTreeDiff: TreeDiffStats reads both the raw diff and the line counts
-// from one diff-tree, and each is what diff-tree gives alone.
+// TestTreeDiff: DiffTrees reads the raw diff, the line counts and the
+// patch from one diff-tree, and each is what diff-tree gives alone.
 func TestTreeDiff(t *testing.T) {
 	t.Parallel()
 	r, repo, base, head := oddRepo(t)
 	bt, _ := repo.ResolveTree(ctx, base)
 	ht, _ := repo.ResolveTree(ctx, head)
-	entries, stats, err := repo.TreeDiffStats(ctx, bt, ht)
+	d, err := repo.DiffTrees(ctx, bt, ht)
 	if err != nil {
 		t.Fatal(err)
+	}
+	entries, stats := d.Entries, d.Stats
+	patchArgs := []string{"diff-tree", "-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--src-prefix=a/", "--dst-prefix=b/"}
+	if want := r.Git(append(patchArgs, bt, ht)...) + "\n"; string(d.Patch) != want {
+		t.Errorf("patch differs from diff-tree -p alone:\n%s\nwant:\n%s", d.Patch, want)
 	}
 	raw := strings.Split(strings.TrimSuffix(r.Git("diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", bt, ht), "\x00"), "\x00")
 	if len(raw) != 2*len(entries) {
@@ -133,16 +138,19 @@ func TestTreeDiff(t *testing.T) {
 		t.Errorf("deletion = %+v", e)
 	}
 	// A root commit's diff is from the empty tree.
-	root, rootStats, err := repo.TreeDiffStats(ctx, repo.EmptyTree(), bt)
-	if err != nil || len(root) != 5 || len(rootStats) != 5 {
-		t.Errorf("TreeDiffStats(empty, base) = %d entries, %d stats, %v; want 5", len(root), len(rootStats), err)
+	root, err := repo.DiffTrees(ctx, repo.EmptyTree(), bt)
+	if err != nil || len(root.Entries) != 5 || len(root.Stats) != 5 {
+		t.Errorf("DiffTrees(empty, base) = %d entries, %d stats, %v; want 5", len(root.Entries), len(root.Stats), err)
 	}
-	if _, _, err := repo.TreeDiffStats(ctx, bt, strings.Repeat("1", 40)); err == nil {
-		t.Error("TreeDiffStats with a missing tree: no error")
+	if want := r.Git(append(patchArgs, repo.EmptyTree(), bt)...) + "\n"; string(root.Patch) != want {
+		t.Errorf("root patch differs from diff-tree -p alone:\n%s\nwant:\n%s", root.Patch, want)
+	}
+	if _, err := repo.DiffTrees(ctx, bt, strings.Repeat("1", 40)); err == nil {
+		t.Error("DiffTrees with a missing tree: no error")
 	}
 	// No change: nothing either way.
-	if e, st, err := repo.TreeDiffStats(ctx, ht, ht); err != nil || len(e) != 0 || len(st) != 0 {
-		t.Errorf("TreeDiffStats(head, head) = %v, %v, %v", e, st, err)
+	if d, err := repo.DiffTrees(ctx, ht, ht); err != nil || len(d.Entries) != 0 || len(d.Stats) != 0 || len(d.Patch) != 0 {
+		t.Errorf("DiffTrees(head, head) = %+v, %v", d, err)
 	}
 	byPath := map[string]gitx.DiffStat{}
 	for _, s := range stats {
@@ -172,9 +180,9 @@ func TestTreeDiff(t *testing.T) {
 		t.Fatalf("DiffBatch = %d answers, %v", len(batched), err)
 	}
 	for i, p := range pairs {
-		one, _, _ := repo.TreeDiffStats(ctx, p.A, p.B)
-		if !sameEntries(one, batched[i]) {
-			t.Errorf("DiffBatch[%d] = %v; TreeDiffStats = %v", i, batched[i], one)
+		one, _ := repo.DiffTrees(ctx, p.A, p.B)
+		if !sameEntries(one.Entries, batched[i]) {
+			t.Errorf("DiffBatch[%d] = %v; DiffTrees = %v", i, batched[i], one.Entries)
 		}
 	}
 	if err := repo.DiffBatch(ctx, []gitx.TreePair{{A: bt, B: strings.Repeat("1", 40)}}, func(int, []gitx.DiffEntry) error { return nil }); err == nil {

@@ -14,17 +14,6 @@ import (
 // own limit is 1 MiB) the file's hunks are line-level unread.
 const maxBlobBytes = 2 << 20
 
-// unifiedDiff is the -U0 patch of base → head, read once for the hunk
-// classes and the coverage of changed lines.
-func unifiedDiff(ctx context.Context, repo *gitx.Repo, baseTree, headTree string) ([]byte, error) {
-	out, err := repo.Run(ctx, "diff-tree", "-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames",
-		"--src-prefix=a/", "--dst-prefix=b/", baseTree, headTree)
-	if err != nil {
-		return nil, fmt.Errorf("diff: %w", err)
-	}
-	return out, nil
-}
-
 // classifiedHunks labels every hunk of the patch with astdiff and lists
 // the public declarations that changed. entries are the raw diff of the
 // same trees, whose blob ids are read (paths are not: a path may hold a

@@ -222,10 +222,7 @@ func Run(ctx context.Context, repo *gitx.Repo, req Request) (_ *Result, err erro
 		changed = append(changed, risk.ChangedPath{Path: e.Path, Status: e.Status, Additions: st.Additions, Deletions: st.Deletions, Binary: st.Binary})
 	}
 
-	patch, err := unifiedDiff(ctx, repo, base.Tree, head.Tree)
-	if err != nil {
-		return nil, err
-	}
+	patch := tp.patch
 	hunks, hunkCounts, api, err := classifiedHunks(ctx, repo, patch, entries)
 	if err != nil {
 		return nil, err
@@ -714,9 +711,12 @@ func runChecks(ctx context.Context, repo *gitx.Repo, req Request, probe *pending
 type preparedTrees struct {
 	entries []gitx.DiffEntry
 	stats   []gitx.DiffStat // line counts, from the same diff-tree
-	repro   string
-	nTests  int
-	scope   reproScope
+	// patch is the -U0 patch, also from it, read for the hunk classes and
+	// the coverage of changed lines.
+	patch  []byte
+	repro  string
+	nTests int
+	scope  reproScope
 }
 
 // prepareTrees lists what changed between base and head and builds the
@@ -726,7 +726,7 @@ func prepareTrees(ctx context.Context, repo *gitx.Repo, baseTree, headTree strin
 		if err := after.wait(ctx); err != nil {
 			return nil, err
 		}
-		entries, stats, err := repo.TreeDiffStats(ctx, baseTree, headTree)
+		d, err := repo.DiffTrees(ctx, baseTree, headTree)
 		if err != nil {
 			return nil, err
 		}
@@ -734,12 +734,12 @@ func prepareTrees(ctx context.Context, repo *gitx.Repo, baseTree, headTree strin
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range entries {
+		for _, e := range d.Entries {
 			if checks.IsTestFile(e.Path, globs) {
 				scope.changed = append(scope.changed, e)
 			}
 		}
-		return &preparedTrees{entries: entries, stats: stats, repro: repro, nTests: n, scope: scope}, nil
+		return &preparedTrees{entries: d.Entries, stats: d.Stats, patch: d.Patch, repro: repro, nTests: n, scope: scope}, nil
 	})
 }
 
