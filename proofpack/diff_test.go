@@ -183,14 +183,15 @@ func TestDiffSHA256GoGit(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, pr := range pairs {
-		entries, _, err := g.TreeDiffStats(ctx, pr.a, pr.b)
+		d, err := g.DiffTrees(ctx, pr.a, pr.b)
 		if err != nil {
-			t.Fatalf("TreeDiffStats(%s): %v", pr.name, err)
+			t.Fatalf("DiffTrees(%s): %v", pr.name, err)
 		}
+		entries := d.Entries
 		want := goGitCanonical(t, gg, pr.a, pr.b, empty)
 		got := proofpack.DiffSHA256(entries)
 		if wantSum := sha256.Sum256([]byte(want)); got != hex.EncodeToString(wantSum[:]) {
-			t.Errorf("DiffSHA256(TreeDiffStats(%s)) = %s; want go-git's %x\ngit CLI form:\n%s\ngo-git form:\n%s",
+			t.Errorf("DiffSHA256(DiffTrees(%s)) = %s; want go-git's %x\ngit CLI form:\n%s\ngo-git form:\n%s",
 				pr.name, got, wantSum, cliCanonical(entries), want)
 		}
 		for _, e := range entries {
