@@ -11,10 +11,7 @@ import (
 // outputPipe is where a check writes: w goes to the command, r is read.
 // Here it is a plain pipe read as the runtime's poller says it has data
 // (output_linux.go reads in batches).
-type outputPipe struct {
-	r, w  *os.File
-	reads int
-}
+type outputPipe struct{ r, w *os.File }
 
 func newOutputPipe() (*outputPipe, error) {
 	r, w, err := os.Pipe()
@@ -46,7 +43,6 @@ func (p *outputPipe) copyTo(c *capture, _, stop <-chan struct{}) {
 	for {
 		n, err := p.r.Read(buf)
 		if n > 0 {
-			p.reads++
 			c.write(buf[:n])
 		}
 		if err != nil {
